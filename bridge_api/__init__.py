@@ -1,0 +1,1 @@
+"""HTTP surface of the bridge: error envelope, middleware, health, OpenAPI, rate limits."""

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class BridgeApiConfig(AppConfig):
+    name = "bridge_api"
+    verbose_name = "Bridge API"
+
+    def ready(self) -> None:
+        from bridge_api import startup  # noqa: F401  (registers the system checks)

@@ -1,0 +1,50 @@
+"""Readiness checks: each dependency the service needs to answer requests.
+
+`READINESS_CHECKS` is the registry `/api/ready` runs; later integrations (Baserow, Docmost) add
+theirs here. A check returns a short note on success and raises on failure.
+"""
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+
+ReadinessCheck = Callable[[], str]
+
+
+def check_database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return connection.vendor
+
+
+def check_redis() -> str:
+    if not settings.REDIS_URL:
+        return "not configured (in-process cache)"
+    from django_redis import get_redis_connection
+
+    get_redis_connection("default").ping()
+    return "ok"
+
+
+READINESS_CHECKS: dict[str, ReadinessCheck] = {
+    "database": check_database,
+    "redis": check_redis,
+}
+
+
+def run_readiness_checks() -> tuple[bool, dict[str, dict[str, Any]]]:
+    """Run every check; return whether all passed and each one's outcome and duration."""
+    results: dict[str, dict[str, Any]] = {}
+    for name, check in READINESS_CHECKS.items():
+        started = time.perf_counter()
+        try:
+            note = check()
+            outcome: dict[str, Any] = {"ok": True, "detail": note}
+        except Exception as exc:  # any failure means "not ready"; the reason is reported
+            outcome = {"ok": False, "detail": f"{type(exc).__name__}: {exc}"[:300]}
+        outcome["duration_ms"] = round((time.perf_counter() - started) * 1000, 2)
+        results[name] = outcome
+    return all(result["ok"] for result in results.values()), results

@@ -1,0 +1,85 @@
+"""Request-level middleware: request id, access log, metrics, body size limit."""
+
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from bridge_api.errors import ErrorCode, error_response, payload_too_large
+from bridge_api.logging import reset_request_id, set_request_id
+from bridge_api.metrics import HTTP_DURATION, HTTP_REQUESTS
+
+logger = logging.getLogger("bridge.request")
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# An incoming request id is kept only if it is short and harmless (it ends up in logs).
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
+UNMATCHED_ROUTE = "<unmatched>"
+
+
+def route_template(request: HttpRequest) -> str:
+    """The URL pattern that served the request (`api/v1/personnes/<int:id>`), not the raw path."""
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.url_name == "api-not-found":
+        return UNMATCHED_ROUTE
+    return "/" + match.route
+
+
+class RequestContextMiddleware:
+    """Outermost middleware: assigns the request id, then logs and measures the response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        context_token = set_request_id(request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            duration = time.perf_counter() - started
+            route = route_template(request)
+            HTTP_REQUESTS.labels(request.method, route, str(response.status_code)).inc()
+            HTTP_DURATION.labels(request.method, route).observe(duration)
+            logger.info(
+                "bridge.request",
+                extra={
+                    "method": request.method,
+                    "route": route,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round(duration * 1000, 2),
+                    "token_id": getattr(request, "bridge_token_id", None),
+                },
+            )
+            response[REQUEST_ID_HEADER] = request_id
+            return response
+        finally:
+            reset_request_id(context_token)
+
+
+class BodySizeLimitMiddleware:
+    """Answers 413 from the declared Content-Length, before anything reads or parses the body."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        declared = request.META.get("CONTENT_LENGTH") or "0"
+        try:
+            length = int(declared)
+        except ValueError:
+            return error_response(
+                ErrorCode.VALIDATION_ERROR,
+                "The Content-Length header is not a number.",
+                details={"Content-Length": [declared[:32]]},
+            )
+        if length > settings.BRIDGE_MAX_BODY_BYTES:
+            error = payload_too_large()
+            return error_response(error.code, error.message, error.details)
+        return self.get_response(request)

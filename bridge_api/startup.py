@@ -1,0 +1,72 @@
+"""Start-up checks: every DRF view must declare the scope it requires.
+
+Registered as a Django system check (run by `manage.py check`, `runserver`, `migrate`, …) and
+run again by the WSGI entry point, so gunicorn refuses to start with an undeclared view.
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.views import APIView
+
+from tokens.scopes import Access, Scope
+
+
+def _iter_patterns(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from _iter_patterns(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry
+
+
+def undeclared_views() -> list[str]:
+    """Routes served by a DRF view that does not declare `required_scope`."""
+    missing = []
+    for route, pattern in _iter_patterns(get_resolver().url_patterns):
+        view_class = getattr(pattern.callback, "cls", None)
+        if view_class is None or not issubclass(view_class, APIView):
+            continue  # not a DRF view (the admin protects itself; the 404 catch-all is public)
+        if not isinstance(getattr(view_class, "required_scope", None), Scope | Access):
+            missing.append(f"{route} ({view_class.__module__}.{view_class.__qualname__})")
+    return missing
+
+
+@checks.register("bridge")
+def check_views_declare_scope(**_kwargs: Any) -> list[checks.CheckMessage]:
+    return [
+        checks.Error(
+            f"View for route {route} does not declare `required_scope`.",
+            hint="Set required_scope to a tokens.scopes.Scope, or Access.PUBLIC / "
+            "Access.AUTHENTICATED.",
+            id="bridge.E001",
+        )
+        for route in undeclared_views()
+    ]
+
+
+def run_startup_checks() -> None:
+    missing = undeclared_views()
+    if missing:
+        raise ImproperlyConfigured("Views without a declared scope: " + "; ".join(missing))
+
+
+@checks.register("bridge")
+def check_celery_retry_below_visibility_timeout(**_kwargs: Any) -> list[checks.CheckMessage]:
+    """A retry wait or task longer than the broker's visibility timeout gets redelivered."""
+    from django.conf import settings
+
+    longest = settings.CELERY_RETRY_BACKOFF_MAX + settings.CELERY_TASK_TIME_LIMIT
+    if longest < settings.CELERY_VISIBILITY_TIMEOUT:
+        return []
+    return [
+        checks.Error(
+            f"CELERY_RETRY_BACKOFF_MAX + CELERY_TASK_TIME_LIMIT ({longest} s) must stay below "
+            f"CELERY_VISIBILITY_TIMEOUT ({settings.CELERY_VISIBILITY_TIMEOUT} s).",
+            hint="Lower the backoff cap or the time limit, or raise the visibility timeout.",
+            id="bridge.E002",
+        )
+    ]

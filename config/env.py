@@ -1,0 +1,20 @@
+"""The one place that reads the environment.
+
+Every setting comes from the environment (or a `.env` file beside `manage.py`), parsed and typed
+by django-environ. Production differs from local only by environment.
+"""
+
+import os
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+# A local `.env` is a convenience for development; real deployments set the environment.
+# Variables already present in the environment always win over the file.
+# DOTENV_FILE names another file; an empty DOTENV_FILE reads none.
+_dotenv = os.environ.get("DOTENV_FILE", str(BASE_DIR / ".env"))
+if _dotenv:
+    env.read_env(_dotenv, overwrite=False)

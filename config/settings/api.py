@@ -1,0 +1,59 @@
+"""REST framework, OpenAPI, request limits and rate limits."""
+
+from config.env import env
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["tokens.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["tokens.permissions.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["bridge_api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "bridge_api.openapi.BridgeAutoSchema",
+    "EXCEPTION_HANDLER": "bridge_api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+
+# Largest request body accepted, in bytes; anything bigger is answered 413 before it is read.
+BRIDGE_MAX_BODY_BYTES = env.int("BRIDGE_MAX_BODY_BYTES", default=1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = BRIDGE_MAX_BODY_BYTES
+
+# Rate limits per token and endpoint class (requests per minute by default; any django-ratelimit
+# rate such as "100/10s" is accepted).
+BRIDGE_RATE_LIMITS = {
+    "read": env.str("RATE_LIMIT_READ", default="600/m"),
+    "write": env.str("RATE_LIMIT_WRITE", default="60/m"),
+    "webhook": env.str("RATE_LIMIT_WEBHOOK", default="1000/m"),
+    "pdf": env.str("RATE_LIMIT_PDF", default="10/m"),
+}
+RATELIMIT_ENABLE = env.bool("RATE_LIMIT_ENABLE", default=True)
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_CACHE_PREFIX = "bridge:rate-limit:"
+# Fail open: when Redis is unreachable the limiter lets requests through (and logs it) rather
+# than turning a cache outage into a full API outage. Set RATE_LIMIT_FAIL_OPEN=false to refuse
+# traffic instead (every request then gets 429 until Redis is back).
+RATELIMIT_FAIL_OPEN = env.bool("RATE_LIMIT_FAIL_OPEN", default=True)
+
+# Mounts GET /api/_bench/floor, a bare DRF view used by `make bench` as the framework floor.
+BRIDGE_BENCH_FLOOR = env.bool("BRIDGE_BENCH_FLOOR", default=False)
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Formation Hub Bridge API",
+    "DESCRIPTION": (
+        "Typed access to the training centre's and web agency's Baserow data, business rules, "
+        "and Docmost sync.\n\n"
+        "Authenticate with `Authorization: Bearer brg_…` (create tokens with "
+        "`manage.py tokens create`). Each operation names the scope it needs. Every error uses "
+        'one envelope: `{"error": {"code", "message", "details"}}`; every response carries an '
+        "`X-Request-ID` header to quote in support requests."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "bridge_api.openapi.add_error_envelope",
+    ],
+}

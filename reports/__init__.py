@@ -1,0 +1,1 @@
+"""PDF and HTML reports rendered with WeasyPrint."""

@@ -1,0 +1,1 @@
+"""Baserow webhooks and Docmost sync (webhook inbox, sync jobs, echo ledger)."""

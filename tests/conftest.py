@@ -1,0 +1,45 @@
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.cache import caches
+from rest_framework.test import APIClient
+
+from tests.factories import TokenFactory
+from tokens.models import Token
+
+
+@pytest.fixture(autouse=True)
+def _clean_caches() -> None:
+    """Each test starts with empty caches and rate-limit counters (this worker's keys only)."""
+    for alias in ("default", "ratelimit"):
+        caches[alias].delete_pattern("*")
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def make_token(db: None) -> Callable[..., Token]:
+    """Create a token; its plaintext is on `token.plaintext`."""
+
+    def make(**kwargs: Any) -> Token:
+        return TokenFactory(**kwargs)
+
+    return make
+
+
+@pytest.fixture
+def client_for(make_token: Callable[..., Token]) -> Callable[..., APIClient]:
+    """An API client authenticated with a fresh token holding `scopes`."""
+
+    def build(*scopes: str, **kwargs: Any) -> APIClient:
+        token = make_token(scopes=list(scopes) or ["read:*"], **kwargs)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token.plaintext}")
+        client.token = token
+        return client
+
+    return build
