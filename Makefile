@@ -53,7 +53,8 @@ migrations-check: install  ## Fail if a model change lacks its migration
 	@DOTENV_FILE= SECRET_KEY=check TOKEN_PEPPER=check $(PY) manage.py makemigrations --check --dry-run
 
 compose-check:  ## Validate docker-compose.yml without a Docker engine
-	@docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml is valid"
+	@SECRET_KEY=x TOKEN_PEPPER=x POSTGRES_PASSWORD=x BASEROW_SECRET_KEY=x DOCMOST_APP_SECRET=x \
+	  docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml is valid"
 
 bench: install  ## Benchmark GET /api/v1/tokens/me against a bare DRF view (gunicorn + wrk)
 	@$(WITH_SERVICES) $(PY) bench/run.py

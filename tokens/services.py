@@ -12,6 +12,7 @@ from django.utils import timezone
 from tokens import crypto
 from tokens.models import Token, TokenRevokedError, TokenSecret
 from tokens.scopes import invalid_scopes
+from tokens.selectors import token_live_secrets
 
 
 class TokenValidationError(ValueError):
@@ -125,12 +126,8 @@ def token_authenticate(*, raw: str) -> Token:
             "The API token is malformed or mistyped (its checksum does not match); copy it again."
         )
     now = timezone.now()
-    candidates = list(
-        TokenSecret.objects.select_related("token")
-        .filter(token__key_id=parsed.key_id)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
-    )
-    matched: TokenSecret | None = None
+    candidates = token_live_secrets(key_id=parsed.key_id, now=now)
+    token: Token | None = None
     if not candidates:
         crypto.digest(parsed.secret, crypto.current_pepper()[1])  # same work as a real check
     for candidate in candidates:
@@ -138,10 +135,9 @@ def token_authenticate(*, raw: str) -> Token:
         if pepper is None:
             continue  # hashed under a pepper that has since been retired
         if hmac.compare_digest(candidate.digest, crypto.digest(parsed.secret, pepper)):
-            matched = candidate
-    if matched is None:
+            token = candidate.token
+    if token is None:
         raise TokenAuthenticationError(NOT_VALID)
-    token = matched.token
     if token.revoked_at is not None:
         raise TokenAuthenticationError("The API token has been revoked.")
     if token.expires_at is not None and token.expires_at <= now:

@@ -1,0 +1,173 @@
+"""`make bench`: requests/s and latency of bridge endpoints under gunicorn, against the floor.
+
+Runs gunicorn (2 workers, PostgreSQL + Redis as in production) and wrk on this machine, and
+prints each scenario's throughput and p50/p99 next to a bare DRF view's (the framework floor).
+Both share the machine's cores with the load generator, so compare ratios, not absolutes.
+
+Environment: DATABASE_URL and REDIS_URL (set by scripts/with-services.sh), BENCH_DURATION
+(seconds per scenario, default 10), BENCH_CONNECTIONS (default 16), BENCH_WORKERS (default 2).
+"""
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+DURATION = int(os.environ.get("BENCH_DURATION", "10"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+BASE = f"http://127.0.0.1:{PORT}"
+
+
+def bench_env() -> dict[str, str]:
+    database_url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/bridge_bench"
+    return {
+        **os.environ,
+        "DOTENV_FILE": "",
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-secret-key",
+        "TOKEN_PEPPER": "bench-token-pepper",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/10",
+        "BRIDGE_BENCH_FLOOR": "true",
+        "RATE_LIMIT_READ": "100000000/m",  # measure the limiter's cost, never its refusals
+        "LOG_LEVEL": "INFO",
+        "GUNICORN_WORKERS": str(WORKERS),
+        "GUNICORN_BIND": f"127.0.0.1:{PORT}",
+    }
+
+
+def ensure_database(env: dict[str, str]) -> None:
+    admin_url = os.environ["DATABASE_URL"]
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = 'bridge_bench'").fetchone()
+        if not exists:
+            conn.execute("CREATE DATABASE bridge_bench")
+    manage(env, "migrate", "--noinput", "-v0")
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, capture_output=True)
+        found = shutil.which("wrk")
+    if not found:
+        sys.exit("bench: wrk is needed (apt-get install wrk)")
+    return found
+
+
+def wait_until_up(deadline: float) -> None:
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{BASE}/api/health", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    sys.exit("bench: gunicorn did not answer in time (see bench/results/gunicorn.log)")
+
+
+def parse_latency(text: str, label: str) -> float:
+    match = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", text, re.MULTILINE)
+    if not match:
+        return float("nan")
+    value, unit = float(match.group(1)), match.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+
+def run_wrk(wrk: str, path: str, headers: dict[str, str]) -> dict[str, float]:
+    command = [wrk, "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    # Warm-up: connection pools, imports, first queries.
+    warmup = [arg if not arg.startswith("-d") else "-d2s" for arg in command]
+    subprocess.run([*warmup, f"{BASE}{path}"], capture_output=True, check=True)
+    output = subprocess.run(
+        [*command, f"{BASE}{path}"], capture_output=True, text=True, check=True
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    return {
+        "rps": rps,
+        "p50_ms": parse_latency(output, "50"),
+        "p99_ms": parse_latency(output, "99"),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+    }
+
+
+def main() -> None:
+    env = bench_env()
+    results_dir = ROOT / "bench" / "results"
+    results_dir.mkdir(parents=True, exist_ok=True)
+    wrk = ensure_wrk()
+    ensure_database(env)
+    token = manage(
+        env, "tokens", "create", "--name", f"bench-{int(time.time())}", "--scopes", "read:*"
+    )
+    auth = {"Authorization": f"Bearer {token}"}
+
+    log = (results_dir / "gunicorn.log").open("w")
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "config.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        wait_until_up(time.time() + 30)
+        scenarios = {
+            "floor: bare DRF view": ("/api/_bench/floor", {}),
+            "GET /api/v1/tokens/me": ("/api/v1/tokens/me", auth),
+        }
+        results = {name: run_wrk(wrk, path, headers) for name, (path, headers) in scenarios.items()}
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        log.close()
+
+    floor = results["floor: bare DRF view"]
+    print(
+        f"\ngunicorn {WORKERS} workers, wrk 2 threads x {CONNECTIONS} connections, {DURATION} s, "
+        f"{os.cpu_count()} cores shared by server and load generator\n"
+    )
+    print(
+        f"{'scenario':<28}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'vs floor':>10}{'non-2xx':>9}"
+    )
+    for name, figures in results.items():
+        ratio = figures["rps"] / floor["rps"]
+        print(
+            f"{name:<28}{figures['rps']:>10.0f}{figures['p50_ms']:>10.2f}{figures['p99_ms']:>10.2f}"
+            f"{ratio:>9.0%}{figures['non_2xx']:>9}"
+        )
+    (results_dir / "latest.json").write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

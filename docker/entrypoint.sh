@@ -1,0 +1,13 @@
+#!/bin/sh
+# Container entry point: `web` (gunicorn), `worker`, `beat`, `migrate`, or any command.
+set -e
+case "$1" in
+  web)
+    # Prometheus' multi-process directory must start empty at each start.
+    rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+    exec gunicorn -c gunicorn.conf.py config.wsgi ;;
+  worker) exec celery -A config worker --loglevel="${LOG_LEVEL:-INFO}" ;;
+  beat) exec celery -A config beat --loglevel="${LOG_LEVEL:-INFO}" --schedule=/tmp/celerybeat-schedule ;;
+  migrate) exec python manage.py migrate --noinput ;;
+  *) exec "$@" ;;
+esac
