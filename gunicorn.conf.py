@@ -1,6 +1,7 @@
 """gunicorn settings; every value can be overridden with GUNICORN_* environment variables."""
 
 import os
+import tempfile
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
@@ -13,9 +14,14 @@ errorlog = "-"
 # A body larger than BRIDGE_MAX_BODY_BYTES is refused by the bridge; this caps header abuse.
 limit_request_field_size = 8190
 
+# Several workers each count their own metrics; Prometheus' multi-process mode adds them up in
+# /api/metrics. It needs an empty directory per server start, known before workers import it.
+if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="bridge-prometheus-")
+
 
 def child_exit(server, worker):  # type: ignore[no-untyped-def]
-    """With several workers, Prometheus metrics are aggregated from PROMETHEUS_MULTIPROC_DIR."""
+    """Drop a dead worker's live gauges from the aggregated metrics."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess
 
