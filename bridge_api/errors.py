@@ -48,6 +48,7 @@ class ErrorCode(enum.Enum):
     RATE_LIMITED = ErrorSpec(429, "Too many requests.")
     INTERNAL = ErrorSpec(500, "Internal error. Quote the request id when reporting it.")
     BASEROW_UNAVAILABLE = ErrorSpec(502, "Baserow is unavailable.")
+    BASEROW_DATA_INVALID = ErrorSpec(502, "Baserow returned a row the bridge cannot read.")
     DOCMOST_UNAVAILABLE = ErrorSpec(502, "Docmost is unavailable.")
     NOT_READY = ErrorSpec(503, "The service is not ready.")
 
@@ -140,6 +141,9 @@ def to_bridge_error(exc: Exception) -> BridgeError:
             details={"retry_after": wait},
             headers={"Retry-After": str(wait)},
         )
+    upstream = _upstream_error(exc)
+    if upstream is not None:
+        return upstream
     if isinstance(exc, exceptions.APIException):
         # A framework error with no dedicated code: keep its status, describe it plainly.
         fallback = {400: ErrorCode.VALIDATION_ERROR, 409: ErrorCode.CONFLICT}
@@ -147,6 +151,42 @@ def to_bridge_error(exc: Exception) -> BridgeError:
         return BridgeError(code, str(exc.detail))
     logger.exception("bridge.unhandled-exception", exc_info=exc)
     return BridgeError(ErrorCode.INTERNAL, details={"request_id": current_request_id()})
+
+
+def _upstream_error(exc: Exception) -> BridgeError | None:
+    """Domain and Baserow failures: 404 for a missing entity, 502 for anything upstream."""
+    from domain.errors import NotFound
+    from integrations.baserow.client import BaserowError, BaserowUnavailable
+    from integrations.baserow.parsing import RowParseError
+
+    if isinstance(exc, NotFound):
+        return BridgeError(
+            ErrorCode.NOT_FOUND, str(exc), details={"entity": exc.entity, "id": exc.row_id}
+        )
+    if isinstance(exc, RowParseError):
+        logger.error("bridge.baserow.bad-row", extra={"problem": str(exc)})
+        details = {
+            "entity": exc.entity,
+            "row_id": exc.row_id,
+            "field": exc.field,
+            "problem": exc.problem,
+        }
+        return BridgeError(
+            ErrorCode.BASEROW_DATA_INVALID,
+            f"Baserow returned an unreadable row: {exc}",
+            details=details,
+        )
+    if isinstance(exc, BaserowUnavailable):
+        logger.warning("bridge.baserow.unavailable", extra={"problem": str(exc)})
+        return BridgeError(ErrorCode.BASEROW_UNAVAILABLE, f"{exc} Retry later.")
+    if isinstance(exc, BaserowError):
+        logger.error("bridge.baserow.refused", extra={"problem": str(exc)})
+        return BridgeError(
+            ErrorCode.BASEROW_UNAVAILABLE,
+            f"{exc} The bridge's Baserow token or mapping may not match this Baserow.",
+            details={"baserow_status": exc.status, "baserow_error": exc.code or None},
+        )
+    return None
 
 
 def payload_too_large() -> BridgeError:

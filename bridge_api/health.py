@@ -29,9 +29,20 @@ def check_redis() -> str:
     return "ok"
 
 
+def check_baserow() -> str:
+    from integrations.baserow.connection import baserow
+
+    connection = baserow()
+    if connection.is_demo:
+        return "demo mode (in-process Baserow; set BASEROW_URL for a real one)"
+    connection.client.check_token()
+    return "ok"
+
+
 READINESS_CHECKS: dict[str, ReadinessCheck] = {
     "database": check_database,
     "redis": check_redis,
+    "baserow": check_baserow,
 }
 
 

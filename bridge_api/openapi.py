@@ -105,3 +105,16 @@ def enveloped(serializer_class: type[serializers.Serializer], many: bool = False
     base = serializer_class.__name__.removesuffix("Serializer")
     name = f"{base}{'List' if many else ''}EnvelopeSerializer"
     return type(name, (serializers.Serializer,), {"data": serializer_class(many=many)})
+
+
+@functools.cache
+def paginated_envelope(serializer_class: type[serializers.Serializer]) -> type:
+    """A serializer describing `{"data": [<serializer_class>], "meta": {pagination}}`."""
+    from bridge_api.serializers import PaginationMetaSerializer
+
+    base = serializer_class.__name__.removesuffix("Serializer")
+    return type(
+        f"{base}PageSerializer",
+        (serializers.Serializer,),
+        {"data": serializer_class(many=True), "meta": PaginationMetaSerializer()},
+    )

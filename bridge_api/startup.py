@@ -48,10 +48,33 @@ def check_views_declare_scope(**_kwargs: Any) -> list[checks.CheckMessage]:
     ]
 
 
+@checks.register("bridge")
+def check_baserow_configuration(**_kwargs: Any) -> list[checks.CheckMessage]:
+    """With BASEROW_URL set, the token and a valid mapping must be too."""
+    try:
+        baserow_configuration_errors()
+    except ImproperlyConfigured as exc:
+        return [checks.Error(str(exc), id="bridge.E003")]
+    return []
+
+
+def baserow_configuration_errors() -> None:
+    from django.conf import settings
+
+    from integrations.baserow.schema import load_mapping
+
+    if not settings.BASEROW_URL:
+        return  # demo mode: the in-process Baserow builds its own mapping
+    if not settings.BASEROW_DATABASE_TOKEN:
+        raise ImproperlyConfigured("BASEROW_URL is set but BASEROW_DATABASE_TOKEN is not.")
+    load_mapping(path=settings.BASEROW_SCHEMA_FILE, inline=settings.BASEROW_SCHEMA)
+
+
 def run_startup_checks() -> None:
     missing = undeclared_views()
     if missing:
         raise ImproperlyConfigured("Views without a declared scope: " + "; ".join(missing))
+    baserow_configuration_errors()
 
 
 @checks.register("bridge")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/docs/", api_views.SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", api_views.RedocView.as_view(url_name="schema"), name="redoc"),
     path("api/v1/tokens/", include("tokens.urls")),
+    path("api/v1/", include("bridge_api.urls")),
 ]
 
 if settings.BRIDGE_BENCH_FLOOR:

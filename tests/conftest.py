@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import caches
 from rest_framework.test import APIClient
 
+from tests.baserow_fixtures import demo_baserow, fake  # noqa: F401  (fixtures)
 from tests.factories import TokenFactory
 from tokens.models import Token
 

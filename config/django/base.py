@@ -102,6 +102,7 @@ SECURE_PROXY_SSL_HEADER = (
 )
 
 from config.settings.api import *  # noqa: E402,F403
+from config.settings.baserow import *  # noqa: E402,F403
 from config.settings.cache import *  # noqa: E402,F403
 from config.settings.celery import *  # noqa: E402,F403
 from config.settings.logging import *  # noqa: E402,F403

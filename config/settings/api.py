@@ -1,6 +1,7 @@
 """REST framework, OpenAPI, request limits and rate limits."""
 
 from config.env import env
+from integrations.baserow.schema import SCHEMA
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["tokens.authentication.BearerTokenAuthentication"],
@@ -52,6 +53,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
+    # One named enum per select field of the schema (several entities have a `statut`).
+    "ENUM_NAME_OVERRIDES": {
+        f"{entity.title().replace('_', '')}{name.title().replace('_', '')}Enum": list(spec.options)
+        for entity, fields in SCHEMA.items()
+        for name, spec in fields.items()
+        if spec.options and entity != "compte_rendu"
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "bridge_api.openapi.add_error_envelope",

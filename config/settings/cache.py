@@ -13,18 +13,26 @@ _REDIS_OPTIONS = {
 }
 CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="bridge")
 
+
+def make_key(key: str, key_prefix: str, version: int) -> str:
+    """Keys read as in the design (`bridge:personne:42`), without Django's version segment."""
+    return f"{key_prefix}:{key}"
+
+
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "KEY_FUNCTION": make_key,
             "OPTIONS": _REDIS_OPTIONS,
         },
         "ratelimit": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "KEY_FUNCTION": make_key,
             "OPTIONS": _REDIS_OPTIONS,
         },
     }

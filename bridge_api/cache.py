@@ -1,0 +1,57 @@
+"""Cache-aside for computed representations (seed section 8), with one invalidation per entity.
+
+Keys are `bridge:<entity>:<id>` (the `bridge:` part is the cache's key prefix). A Redis outage
+makes every read a miss, served from Baserow: the caches ignore Redis errors, so reads degrade
+to uncached instead of failing.
+"""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.cache import cache
+from prometheus_client import Counter
+
+CACHE_HITS = Counter("cache_hits_total", "Cache-aside hits, by entity.", ["entity"])
+CACHE_MISSES = Counter("cache_misses_total", "Cache-aside misses, by entity.", ["entity"])
+
+# Seconds each cached representation lives (seed section 8.1). Only these entities are cached.
+CACHE_TTLS = {"personne": 300, "projet": 300, "formation": 600}
+
+T = TypeVar("T")
+
+
+def cache_key(entity: str, row_id: int) -> str:
+    return f"{entity}:{row_id}"
+
+
+def cached(entity: str, row_id: int, load: Callable[[], T]) -> T:
+    key = cache_key(entity, row_id)
+    value = cache.get(key)
+    if value is not None:
+        CACHE_HITS.labels(entity).inc()
+        return value
+    CACHE_MISSES.labels(entity).inc()
+    value = load()
+    cache.set(key, value, CACHE_TTLS[entity])
+    return value
+
+
+def _invalidate(entity: str, row_ids: Any) -> None:
+    ids = [row_ids] if isinstance(row_ids, int) else list(row_ids)
+    if ids:
+        cache.delete_many([cache_key(entity, row_id) for row_id in ids])
+
+
+def cache_invalidate_personne(*personne_ids: int) -> None:
+    """After a change to personnes, or to their attributions or interventions."""
+    _invalidate("personne", personne_ids)
+
+
+def cache_invalidate_projet(*projet_ids: int) -> None:
+    """After a change to projets, or to their tâches or interventions."""
+    _invalidate("projet", projet_ids)
+
+
+def cache_invalidate_formation(*formation_ids: int) -> None:
+    """After a change to formations, or to their blocs, modules or attributions."""
+    _invalidate("formation", formation_ids)

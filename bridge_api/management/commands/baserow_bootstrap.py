@@ -1,0 +1,72 @@
+"""`manage.py baserow_bootstrap`: create the bridge's tables and fields in a Baserow database."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from integrations.baserow.bootstrap import baserow_bootstrap
+from integrations.baserow.client import BaserowClient, BaserowError
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the SPEC's tables and fields in an existing Baserow database (idempotent: what "
+        "exists is kept, what is missing is added) and print the mapping to configure."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--database-id",
+            type=int,
+            default=settings.BASEROW_DATABASE_ID,
+            help="Baserow database (application) id. Default: BASEROW_DATABASE_ID.",
+        )
+        parser.add_argument(
+            "--output", help="Write the mapping to this JSON file (use it as BASEROW_SCHEMA_FILE)."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.BASEROW_URL:
+            raise CommandError(
+                "BASEROW_URL is not set: the bridge is in demo mode. Set BASEROW_URL, "
+                "BASEROW_DATABASE_TOKEN, BASEROW_EMAIL and BASEROW_PASSWORD first."
+            )
+        if not options["database_id"]:
+            raise CommandError("Give the database id: --database-id N (or BASEROW_DATABASE_ID).")
+        client = _client()
+        try:
+            report = baserow_bootstrap(
+                client=client,
+                database_id=options["database_id"],
+                progress=lambda message: self.stderr.write(message),
+            )
+        except BaserowError as exc:
+            raise CommandError(f"Baserow refused the bootstrap: {exc}") from exc
+        for warning in report.warnings:
+            self.stderr.write(self.style.WARNING(f"warning: {warning}"))
+        self.stderr.write(
+            self.style.SUCCESS(f"{len(report.created)} item(s) created.")
+            if report.created
+            else "Nothing to create: the schema is complete."
+        )
+        mapping = json.dumps(report.mapping.to_json(), indent=2)
+        if options["output"]:
+            Path(options["output"]).write_text(mapping + "\n")
+            self.stderr.write(f"Mapping written to {options['output']}: set BASEROW_SCHEMA_FILE.")
+        else:
+            self.stdout.write(mapping)
+
+
+def _client() -> BaserowClient:
+    """A client from settings; no mapping is needed (nor valid yet) for a bootstrap."""
+    return BaserowClient(
+        base_url=settings.BASEROW_URL,
+        database_token=settings.BASEROW_DATABASE_TOKEN,
+        email=settings.BASEROW_EMAIL,
+        password=settings.BASEROW_PASSWORD,
+        timeout=(settings.BASEROW_CONNECT_TIMEOUT, settings.BASEROW_READ_TIMEOUT),
+        max_retries=settings.BASEROW_MAX_RETRIES,
+    )

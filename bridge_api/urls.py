@@ -1,0 +1,24 @@
+"""Routes of the read API under /api/v1/."""
+
+from django.urls import path
+
+from bridge_api import views_read as v
+
+urlpatterns = [
+    path("personnes", v.PersonneListView.as_view()),
+    path("personnes/<int:pk>", v.PersonneDetailView.as_view()),
+    path("personnes/<int:pk>/attributions", v.PersonneAttributionsView.as_view()),
+    path("personnes/<int:pk>/interventions", v.PersonneInterventionsView.as_view()),
+    path("personnes/<int:pk>/dashboard", v.PersonneDashboardView.as_view()),
+    path("formations", v.FormationListView.as_view()),
+    path("formations/<int:pk>", v.FormationDetailView.as_view()),
+    path("blocs/<int:pk>", v.BlocDetailView.as_view()),
+    path("modules/<int:pk>", v.ModuleDetailView.as_view()),
+    path("attributions/<int:pk>", v.AttributionDetailView.as_view()),
+    path("clients", v.ClientListView.as_view()),
+    path("clients/<int:pk>", v.ClientDetailView.as_view()),
+    path("projets", v.ProjetListView.as_view()),
+    path("projets/<int:pk>", v.ProjetDetailView.as_view()),
+    path("projets/<int:pk>/timeline", v.ProjetTimelineView.as_view()),
+    path("taches/<int:pk>", v.TacheDetailView.as_view()),
+]

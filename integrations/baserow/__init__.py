@@ -1,0 +1,1 @@
+"""Baserow: HTTP client, schema mapping, bootstrap, and an in-process fake (tests and demo)."""

@@ -1,0 +1,76 @@
+"""The process-wide Baserow connection: a client and the schema mapping it goes with.
+
+Built once from settings on first use. Without BASEROW_URL it is the demo: an in-process fake
+Baserow seeded with a realistic data set, so a fresh `make run` answers with real data.
+"""
+
+import threading
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from integrations.baserow.client import BaserowClient
+from integrations.baserow.fake import FakeBaserow, fake_session
+from integrations.baserow.schema import SchemaMapping, load_mapping
+
+
+@dataclass(frozen=True)
+class BaserowConnection:
+    client: BaserowClient
+    mapping: SchemaMapping
+    fake: FakeBaserow | None = None  # set in demo mode and in tests
+
+    @property
+    def is_demo(self) -> bool:
+        return self.fake is not None
+
+
+_lock = threading.Lock()
+_current: BaserowConnection | None = None
+
+
+def connection_from_settings() -> BaserowConnection:
+    if not settings.BASEROW_URL:
+        from integrations.baserow.demo import build_demo_baserow
+
+        fake, mapping = build_demo_baserow()
+        return connect_fake(fake, mapping)
+    if not settings.BASEROW_DATABASE_TOKEN:
+        raise ImproperlyConfigured("BASEROW_URL is set but BASEROW_DATABASE_TOKEN is not.")
+    client = BaserowClient(
+        base_url=settings.BASEROW_URL,
+        database_token=settings.BASEROW_DATABASE_TOKEN,
+        email=settings.BASEROW_EMAIL,
+        password=settings.BASEROW_PASSWORD,
+        timeout=(settings.BASEROW_CONNECT_TIMEOUT, settings.BASEROW_READ_TIMEOUT),
+        max_retries=settings.BASEROW_MAX_RETRIES,
+    )
+    mapping = load_mapping(path=settings.BASEROW_SCHEMA_FILE, inline=settings.BASEROW_SCHEMA)
+    return BaserowConnection(client=client, mapping=mapping)
+
+
+def connect_fake(fake: FakeBaserow, mapping: SchemaMapping) -> BaserowConnection:
+    client = BaserowClient(
+        base_url=fake.base_url,
+        database_token=fake.database_token,
+        email=fake.email,
+        password=fake.password,
+        session=fake_session(fake),
+    )
+    return BaserowConnection(client=client, mapping=mapping, fake=fake)
+
+
+def baserow() -> BaserowConnection:
+    global _current
+    if _current is None:
+        with _lock:
+            if _current is None:
+                _current = connection_from_settings()
+    return _current
+
+
+def use_baserow(connection: BaserowConnection | None) -> None:
+    """Replace the process-wide connection (tests); None rebuilds it from settings on next use."""
+    global _current
+    _current = connection

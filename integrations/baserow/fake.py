@@ -1,0 +1,987 @@
+"""An in-process Baserow that follows `shared/contracts/baserow/CONTRACT.md`.
+
+It serves the tests and the demo mode (no BASEROW_URL): `FakeBaserowAdapter` mounts it as the
+transport of a `requests` session, so the real client code runs unchanged against it. It keeps
+Baserow's observable behaviour: `Token` and `JWT` authentication and which endpoints take which,
+the `{"error", "detail"}` error bodies and codes, page size (default 100, max 200, empty page past
+the end) and batch (200) limits, `user_field_names`, the `filters` JSON and `filter__…` params,
+`order_by`, decimal strings for numbers, `{id, value, color}` selects and `{id, value, order}`
+links on read with ids or values on write, and `send_webhook_events`.
+
+Every request is recorded in `calls`, so tests can assert exactly what the bridge asked for, and
+`fail_next()` injects failures.
+"""
+
+import http
+import itertools
+import json
+import re
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import requests
+from requests.adapters import BaseAdapter
+from requests.structures import CaseInsensitiveDict
+
+COLORS = ("blue", "green", "orange", "red", "purple", "yellow", "brown", "gray")
+TRUE_STRINGS = {"y", "yes", "t", "true", "on", "1"}
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    params: dict[str, str]
+    body: Any
+
+
+@dataclass
+class FakeField:
+    id: int
+    table_id: int
+    name: str
+    type: str
+    primary: bool = False
+    order: int = 0
+    decimals: int = 0
+    negative: bool = False
+    options: list[dict[str, Any]] = field(default_factory=list)
+    link_table_id: int | None = None
+    related_field_id: int | None = None
+
+    def serialize(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "table_id": self.table_id,
+            "name": self.name,
+            "order": self.order,
+            "type": self.type,
+            "primary": self.primary,
+            "read_only": False,
+            "description": None,
+        }
+        if self.type == "number":
+            data |= {"number_decimal_places": self.decimals, "number_negative": self.negative}
+        if self.type in ("single_select", "multiple_select"):
+            data["select_options"] = [dict(option) for option in self.options]
+        if self.type == "link_row":
+            data |= {
+                "link_row_table_id": self.link_table_id,
+                "link_row_related_field_id": self.related_field_id,
+            }
+        return data
+
+
+@dataclass
+class FakeTable:
+    id: int
+    name: str
+    database_id: int
+    fields: list[FakeField] = field(default_factory=list)
+    rows: dict[int, dict[int, Any]] = field(default_factory=dict)  # row id -> field id -> value
+    orders: dict[int, Decimal] = field(default_factory=dict)
+    next_row_id: int = 1
+
+
+class FakeError(Exception):
+    def __init__(self, status: int, error: str | None, detail: Any = "") -> None:
+        super().__init__(error)
+        self.status = status
+        self.body: dict[str, Any] = (
+            {"detail": detail} if error is None else {"error": error, "detail": detail}
+        )
+
+
+def _validation(detail: Any) -> FakeError:
+    return FakeError(400, "ERROR_REQUEST_BODY_VALIDATION", detail)
+
+
+def _field_error(message: str, code: str = "invalid") -> list[dict[str, str]]:
+    return [{"error": message, "code": code}]
+
+
+class FakeBaserow:
+    """One Baserow workspace with one database, in memory."""
+
+    def __init__(
+        self,
+        *,
+        database_token: str = "fake-database-token-0123456789ab",  # noqa: S107 - a fake, not a secret
+        email: str = "bridge@example.org",
+        password: str = "fake-password",  # noqa: S107 - a fake, not a secret
+        database_id: int = 1,
+        base_url: str = "http://baserow.test",
+    ) -> None:
+        self.database_token = database_token
+        self.email = email
+        self.password = password
+        self.database_id = database_id
+        self.base_url = base_url
+        self.tables: dict[int, FakeTable] = {}
+        self.calls: list[Call] = []
+        self.access_lifetime = 600.0
+        self._access_tokens: dict[str, float] = {}
+        self._refresh_tokens: set[str] = set()
+        self._failures: list[tuple[int, Any, dict[str, str]]] = []
+        self._ids = itertools.count(1)
+        self._lock = threading.RLock()
+        self.webhook_listener: Callable[[dict[str, Any]], None] | None = None
+
+    # -- test helpers -----------------------------------------------------------------------------
+
+    def fail_next(
+        self,
+        status: int,
+        *,
+        times: int = 1,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """Answer the next `times` requests with `status` (body: JSON object, or bytes as is)."""
+        self._failures.extend([(status, body, headers or {})] * times)
+
+    def count(self, method: str | None = None, path_prefix: str = "/api/database/rows/") -> int:
+        return sum(
+            1
+            for call in self.calls
+            if (method is None or call.method == method) and call.path.startswith(path_prefix)
+        )
+
+    def snapshot(self) -> Any:
+        """The stored data, to `restore()` later (tests build a data set once, reuse it often)."""
+        import copy
+
+        return copy.deepcopy((self.tables, self._ids))
+
+    def restore(self, state: Any) -> None:
+        import copy
+
+        self.tables, self._ids = copy.deepcopy(state)
+        self.calls.clear()
+        self._failures.clear()
+
+    def expire_jwts(self) -> None:
+        self._access_tokens.clear()
+
+    def table_by_name(self, name: str) -> FakeTable:
+        return next(table for table in self.tables.values() if table.name == name)
+
+    # -- transport entry point --------------------------------------------------------------------
+
+    def handle(
+        self,
+        method: str,
+        url: str,
+        headers: CaseInsensitiveDict[str] | dict[str, str],
+        body: bytes | str | None,
+    ) -> tuple[int, dict[str, str], bytes]:
+        with self._lock:
+            parts = urlsplit(url)
+            params = dict(parse_qsl(parts.query, keep_blank_values=True))
+            payload: Any = None
+            if body:
+                try:
+                    payload = json.loads(body)
+                except ValueError:
+                    return self._reply(
+                        400, {"error": "ERROR_REQUEST_BODY_VALIDATION", "detail": "Invalid JSON."}
+                    )
+            self.calls.append(Call(method, parts.path, params, payload))
+            if self._failures:
+                status, failure_body, failure_headers = self._failures.pop(0)
+                if isinstance(failure_body, bytes):
+                    return status, {"Content-Type": "text/html", **failure_headers}, failure_body
+                return self._reply(
+                    status, failure_body or {"detail": "Injected failure."}, failure_headers
+                )
+            try:
+                status, result = self._route(method, parts.path, params, payload, headers, parts)
+            except FakeError as exc:
+                return self._reply(exc.status, exc.body)
+            return self._reply(status, result)
+
+    @staticmethod
+    def _reply(
+        status: int, body: Any, headers: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
+        if status == 204:
+            return 204, dict(headers or {}), b""
+        return (
+            status,
+            {"Content-Type": "application/json", **(headers or {})},
+            json.dumps(body).encode(),
+        )
+
+    # -- routing ----------------------------------------------------------------------------------
+
+    _ROUTES: tuple[tuple[str, str, str, str], ...] = (
+        ("POST", r"/api/user/token-auth/", "_token_auth", "none"),
+        ("POST", r"/api/user/token-refresh/", "_token_refresh", "none"),
+        ("GET", r"/api/database/tokens/check/", "_token_check", "token"),
+        ("GET", r"/api/database/tables/database/(\d+)/", "_list_tables", "jwt"),
+        ("POST", r"/api/database/tables/database/(\d+)/", "_create_table", "jwt"),
+        ("GET", r"/api/database/fields/table/(\d+)/", "_list_fields", "any"),
+        ("POST", r"/api/database/fields/table/(\d+)/", "_create_field", "jwt+token-denied"),
+        ("PATCH", r"/api/database/fields/(\d+)/", "_update_field", "jwt"),
+        ("GET", r"/api/database/rows/table/(\d+)/", "_list_rows", "any"),
+        ("POST", r"/api/database/rows/table/(\d+)/", "_create_row", "any"),
+        ("POST", r"/api/database/rows/table/(\d+)/batch/", "_batch_create", "any"),
+        ("PATCH", r"/api/database/rows/table/(\d+)/batch/", "_batch_update", "any"),
+        ("POST", r"/api/database/rows/table/(\d+)/batch-delete/", "_batch_delete", "any"),
+        ("GET", r"/api/database/rows/table/(\d+)/(\d+)/", "_get_row", "any"),
+        ("PATCH", r"/api/database/rows/table/(\d+)/(\d+)/", "_update_row", "any"),
+        ("DELETE", r"/api/database/rows/table/(\d+)/(\d+)/", "_delete_row", "any"),
+    )
+
+    def _route(
+        self, method: str, path: str, params: dict[str, str], payload: Any, headers: Any, parts: Any
+    ) -> tuple[int, Any]:
+        path_matched = False
+        for route_method, pattern, handler, auth in self._ROUTES:
+            match = re.fullmatch(pattern, path)
+            if not match:
+                continue
+            path_matched = True
+            if route_method != method:
+                continue
+            self._authenticate(headers.get("Authorization"), auth)
+            args = [int(group) for group in match.groups()]
+            result: tuple[int, Any] = getattr(self, handler)(
+                *args, params=params, payload=payload, parts=parts
+            )
+            return result
+        if path_matched:
+            raise FakeError(405, None, f'Method "{method}" not allowed.')
+        raise FakeError(404, "URL_NOT_FOUND", f"The URL {path} was not found.")
+
+    def _authenticate(self, header: str | None, accepted: str) -> None:
+        if accepted == "none":
+            return
+        words = (header or "").split()
+        keyword = words[0].lower() if words else ""
+        if keyword == "token" and accepted in ("any", "token", "jwt+token-denied"):
+            if len(words) != 2:
+                raise FakeError(401, "ERROR_INVALID_TOKEN_HEADER", "The token header is invalid.")
+            if not secrets.compare_digest(words[1], self.database_token):
+                raise FakeError(401, "ERROR_TOKEN_DOES_NOT_EXIST", "The token does not exist.")
+            if accepted == "jwt+token-denied":  # field create checks a permission no token has
+                raise FakeError(
+                    401,
+                    "ERROR_NO_PERMISSION_TO_TABLE",
+                    "The token does not have permissions to the table.",
+                )
+            return
+        # Token-only endpoints (tokens/check) do not recognise a JWT.
+        if keyword == "jwt" and len(words) == 2 and accepted != "token":
+            expires = self._access_tokens.get(words[1])
+            if expires is None or expires < time.monotonic():
+                raise FakeError(
+                    401, "ERROR_INVALID_ACCESS_TOKEN", "Access token is expired or invalid."
+                )
+            return
+        # No credentials this endpoint accepts (e.g. a Token on a JWT-only endpoint).
+        raise FakeError(401, None, "Authentication credentials were not provided.")
+
+    # -- auth endpoints ---------------------------------------------------------------------------
+
+    def _issue_access(self) -> str:
+        access = secrets.token_urlsafe(24)
+        self._access_tokens[access] = time.monotonic() + self.access_lifetime
+        return access
+
+    def _token_auth(self, *, payload: Any, **_: Any) -> tuple[int, Any]:
+        payload = payload or {}
+        if payload.get("email") != self.email or payload.get("password") != self.password:
+            raise FakeError(401, "ERROR_INVALID_CREDENTIALS", "Invalid e-mail address or password.")
+        access, refresh = self._issue_access(), secrets.token_urlsafe(24)
+        self._refresh_tokens.add(refresh)
+        user = {"id": 1, "username": self.email, "first_name": "Bridge"}
+        return 200, {
+            "access_token": access,
+            "refresh_token": refresh,
+            "token": access,
+            "user": user,
+        }
+
+    def _token_check(self, **_: Any) -> tuple[int, Any]:
+        return 200, {"token": "OK"}
+
+    def _token_refresh(self, *, payload: Any, **_: Any) -> tuple[int, Any]:
+        if (payload or {}).get("refresh_token") not in self._refresh_tokens:
+            raise FakeError(
+                401, "ERROR_INVALID_REFRESH_TOKEN", "Refresh token is expired or invalid."
+            )
+        access = self._issue_access()
+        return 200, {"access_token": access, "token": access}
+
+    # -- tables and fields ------------------------------------------------------------------------
+
+    def _database(self, database_id: int) -> None:
+        if database_id != self.database_id:
+            raise FakeError(
+                404,
+                "ERROR_APPLICATION_DOES_NOT_EXIST",
+                f"The application {database_id} does not exist.",
+            )
+
+    def _table(self, table_id: int) -> FakeTable:
+        table = self.tables.get(table_id)
+        if table is None:
+            raise FakeError(
+                404, "ERROR_TABLE_DOES_NOT_EXIST", f"The table {table_id} does not exist."
+            )
+        return table
+
+    def _list_tables(self, database_id: int, **_: Any) -> tuple[int, Any]:
+        self._database(database_id)
+        return 200, [
+            {"id": t.id, "name": t.name, "order": i, "database_id": t.database_id}
+            for i, t in enumerate(self.tables.values())
+        ]
+
+    def _create_table(self, database_id: int, *, payload: Any, **_: Any) -> tuple[int, Any]:
+        self._database(database_id)
+        payload = payload or {}
+        name = payload.get("name")
+        if not isinstance(name, str) or not name:
+            raise _validation({"name": _field_error("This field is required.", "required")})
+        table = FakeTable(id=next(self._ids), name=name, database_id=database_id)
+        self.tables[table.id] = table
+        data = payload.get("data")
+        if data and payload.get("first_row_header"):
+            header = data[0]
+            for index, column in enumerate(header):
+                table.fields.append(
+                    FakeField(
+                        next(self._ids),
+                        table.id,
+                        str(column),
+                        "text",
+                        primary=index == 0,
+                        order=index,
+                    )
+                )
+        else:  # Baserow's example content
+            table.fields += [
+                FakeField(next(self._ids), table.id, "Name", "text", primary=True),
+                FakeField(next(self._ids), table.id, "Notes", "long_text", order=1),
+                FakeField(next(self._ids), table.id, "Active", "boolean", order=2),
+            ]
+            for _ in range(2):
+                self._insert(table, {})
+        return 200, {
+            "id": table.id,
+            "name": table.name,
+            "order": len(self.tables),
+            "database_id": database_id,
+            "data_sync": None,
+        }
+
+    def _list_fields(self, table_id: int, **_: Any) -> tuple[int, Any]:
+        return 200, [f.serialize() for f in self._table(table_id).fields]
+
+    def _find_field(self, field_id: int) -> FakeField:
+        for table in self.tables.values():
+            for candidate in table.fields:
+                if candidate.id == field_id:
+                    return candidate
+        raise FakeError(404, "ERROR_FIELD_DOES_NOT_EXIST", f"The field {field_id} does not exist.")
+
+    def _apply_field_props(self, target: FakeField, payload: dict[str, Any]) -> None:
+        if "number_decimal_places" in payload:
+            target.decimals = int(payload["number_decimal_places"])
+        if "number_negative" in payload:
+            target.negative = bool(payload["number_negative"])
+        if "select_options" in payload:
+            options = []
+            for option in payload["select_options"]:
+                option_id = option.get("id") or next(self._ids)
+                options.append(
+                    {
+                        "id": option_id,
+                        "value": option["value"],
+                        "color": option.get("color", "blue"),
+                    }
+                )
+            target.options = options
+
+    def _create_field(self, table_id: int, *, payload: Any, **_: Any) -> tuple[int, Any]:
+        table = self._table(table_id)
+        payload = payload or {}
+        name, field_type = payload.get("name"), payload.get("type")
+        if not name or not field_type:
+            raise _validation({"name": _field_error("This field is required.", "required")})
+        if any(f.name == name for f in table.fields):
+            raise FakeError(
+                400,
+                "ERROR_FIELD_WITH_SAME_NAME_ALREADY_EXISTS",
+                "A field with that name already exists.",
+            )
+        new = FakeField(next(self._ids), table.id, name, field_type, order=len(table.fields))
+        self._apply_field_props(new, payload)
+        related: list[dict[str, Any]] = []
+        if field_type == "link_row":
+            target = self._table(int(payload.get("link_row_table_id") or 0))
+            new.link_table_id = target.id
+            if payload.get("has_related_field", True) and target.id != table.id:
+                reverse_name = table.name
+                while any(f.name == reverse_name for f in target.fields):
+                    reverse_name += " - " + name
+                reverse = FakeField(
+                    next(self._ids),
+                    target.id,
+                    reverse_name,
+                    "link_row",
+                    order=len(target.fields),
+                    link_table_id=table.id,
+                    related_field_id=new.id,
+                )
+                new.related_field_id = reverse.id
+                target.fields.append(reverse)
+                related.append(reverse.serialize())
+        table.fields.append(new)
+        return 200, {**new.serialize(), "related_fields": related}
+
+    def _update_field(self, field_id: int, *, payload: Any, **_: Any) -> tuple[int, Any]:
+        target = self._find_field(field_id)
+        payload = payload or {}
+        if "name" in payload:
+            target.name = payload["name"]
+        if "type" in payload and payload["type"] != target.type:
+            target.type = payload["type"]
+        self._apply_field_props(target, payload)
+        return 200, {**target.serialize(), "related_fields": []}
+
+    # -- value representations --------------------------------------------------------------------
+
+    def _read_value(self, column: FakeField, value: Any) -> Any:
+        if column.type == "number":
+            return None if value is None else f"{value:.{column.decimals}f}"
+        if column.type == "boolean":
+            return bool(value)
+        if column.type == "date":
+            return value.isoformat() if value else None
+        if column.type == "single_select":
+            return next((dict(o) for o in column.options if o["id"] == value), None)
+        if column.type == "multiple_select":
+            return [dict(o) for o in column.options if o["id"] in (value or [])]
+        if column.type == "link_row":
+            target = self.tables[column.link_table_id or 0]
+            primary = next(f for f in target.fields if f.primary)
+            links = []
+            for row_id in value or []:
+                if row_id in target.rows:
+                    shown = self._read_value(primary, target.rows[row_id].get(primary.id))
+                    links.append(
+                        {
+                            "id": row_id,
+                            "value": "" if shown is None else str(shown),
+                            "order": f"{target.orders[row_id]:.20f}",
+                        }
+                    )
+            return links
+        return value
+
+    def _serialize_row(
+        self, table: FakeTable, row_id: int, user_field_names: bool
+    ) -> dict[str, Any]:
+        row = table.rows[row_id]
+        data: dict[str, Any] = {"id": row_id, "order": f"{table.orders[row_id]:.20f}"}
+        for column in table.fields:
+            key = column.name if user_field_names else f"field_{column.id}"
+            data[key] = self._read_value(column, row.get(column.id))
+        return data
+
+    def _write_value(self, column: FakeField, raw: Any) -> Any:  # one branch per type
+        if column.type in ("text", "long_text", "email", "phone_number", "url"):
+            if raw is not None and not isinstance(raw, str):
+                raise ValueError("Not a valid string.")
+            return raw
+        if column.type == "number":
+            if raw is None or raw == "":
+                return None
+            if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+                raise ValueError("A valid number is required.")
+            try:
+                number = Decimal(str(raw))
+            except InvalidOperation:
+                raise ValueError("A valid number is required.") from None
+            if not number.is_finite():
+                raise ValueError("A valid number is required.")
+            if number < 0 and not column.negative:
+                raise ValueError("Ensure this value is greater than or equal to 0.")
+            return number.quantize(Decimal(1).scaleb(-column.decimals))
+        if column.type == "boolean":
+            if isinstance(raw, bool):
+                return raw
+            return str(raw).lower() in TRUE_STRINGS | {"checked"}
+        if column.type == "date":
+            if raw in (None, ""):
+                return None
+            try:
+                return date.fromisoformat(str(raw)[:10])
+            except ValueError:
+                raise ValueError(
+                    "Date has wrong format. Use one of these formats instead: YYYY-MM-DD."
+                ) from None
+        if column.type == "single_select":
+            if raw is None:
+                return None
+            return self._option_id(column, raw)
+        if column.type == "multiple_select":
+            values = raw.split(",") if isinstance(raw, str) else (raw or [])
+            return [self._option_id(column, v) for v in values]
+        if column.type == "link_row":
+            return self._link_ids(column, raw)
+        return raw
+
+    @staticmethod
+    def _option_id(column: FakeField, raw: Any) -> int:
+        for option in column.options:
+            if (
+                isinstance(raw, int) and not isinstance(raw, bool) and option["id"] == raw
+            ) or option["value"] == raw:
+                return int(option["id"])
+        raise ValueError(f"The provided select option value {raw!r} is not a valid select option.")
+
+    def _link_ids(self, column: FakeField, raw: Any) -> list[int]:
+        if raw is None:
+            return []
+        values = [v.strip() for v in raw.split(",")] if isinstance(raw, str) else raw
+        if not isinstance(values, list):
+            raise ValueError("Expected a list of items but got type.")
+        target = self.tables[column.link_table_id or 0]
+        primary = next(f for f in target.fields if f.primary)
+        ids: list[int] = []
+        for value in values:
+            if isinstance(value, bool) or not isinstance(value, int | str):
+                raise ValueError("The provided value must be a list of valid integer or string.")
+            if isinstance(value, int) or value.isdigit():
+                row_id = int(value)
+                if row_id not in target.rows:
+                    raise ValueError(f"The provided row id {row_id} does not exist.")
+                ids.append(row_id)
+            else:
+                found = [
+                    rid for rid, row in target.rows.items() if str(row.get(primary.id)) == value
+                ]
+                if not found:
+                    raise ValueError(f"The provided text value '{value}' does not match any row.")
+                ids.append(found[0])
+        return ids
+
+    def _resolve_values(
+        self, table: FakeTable, values: Any, user_field_names: bool
+    ) -> dict[int, Any]:
+        if not isinstance(values, dict):
+            raise _validation(
+                {"non_field_errors": _field_error("Invalid data. Expected a dictionary.")}
+            )
+        by_key = {(f.name if user_field_names else f"field_{f.id}"): f for f in table.fields}
+        resolved: dict[int, Any] = {}
+        errors: dict[str, Any] = {}
+        for key, raw in values.items():
+            column = by_key.get(key)
+            if column is None:
+                continue  # unknown keys are ignored, as the DRF serializer does
+            try:
+                resolved[column.id] = self._write_value(column, raw)
+            except ValueError as exc:
+                errors[key] = _field_error(str(exc))
+        if errors:
+            raise _validation(errors)
+        return resolved
+
+    def _insert(self, table: FakeTable, values: dict[int, Any]) -> int:
+        row_id = table.next_row_id
+        table.next_row_id += 1
+        table.rows[row_id] = dict(values)
+        table.orders[row_id] = Decimal(row_id)
+        return row_id
+
+    # -- filters and sorting ----------------------------------------------------------------------
+
+    def _column(self, table: FakeTable, ref: Any, user_field_names: bool, error: str) -> FakeField:
+        for column in table.fields:
+            if str(ref) in (
+                column.name if user_field_names else "",
+                str(column.id),
+                f"field_{column.id}",
+            ):
+                return column
+        raise FakeError(400, error, f"The field {ref} was not found in the table.")
+
+    def _matches(
+        self, table: FakeTable, row: dict[int, Any], tree: dict[str, Any], ufn: bool
+    ) -> bool:
+        results = [self._condition(table, row, c, ufn) for c in tree.get("filters", [])]
+        results += [self._matches(table, row, g, ufn) for g in tree.get("groups", [])]
+        if not results:
+            return True
+        return any(results) if str(tree.get("filter_type", "AND")).upper() == "OR" else all(results)
+
+    def _check_filters(self, table: FakeTable, tree: Any, ufn: bool) -> None:
+        """Baserow validates every filter up front, not only when a row is compared."""
+        for condition in tree.get("filters", []):
+            self._column(table, condition.get("field"), ufn, "ERROR_FILTER_FIELD_NOT_FOUND")
+            kind = condition.get("type")
+            if kind not in FILTER_TYPES:
+                raise FakeError(
+                    400,
+                    "ERROR_VIEW_FILTER_TYPE_DOES_NOT_EXIST",
+                    f"The view filter type {kind} doesn't exist.",
+                )
+        for group in tree.get("groups", []):
+            self._check_filters(table, group, ufn)
+
+    def _condition(
+        self, table: FakeTable, row: dict[int, Any], condition: dict[str, Any], ufn: bool
+    ) -> bool:
+        column = self._column(table, condition.get("field"), ufn, "ERROR_FILTER_FIELD_NOT_FOUND")
+        kind, value = condition.get("type"), str(condition.get("value", ""))
+        cell = row.get(column.id)
+        shown = self._read_value(column, cell)
+        if kind in ("empty", "not_empty"):
+            is_empty = shown in (None, "", [], False)
+            return is_empty if kind == "empty" else not is_empty
+        if kind not in FILTER_TYPES:
+            raise FakeError(
+                400,
+                "ERROR_VIEW_FILTER_TYPE_DOES_NOT_EXIST",
+                f"The view filter type {kind} doesn't exist.",
+            )
+        if value == "" and kind != "boolean":
+            return True  # Baserow ignores a filter without a value
+        if kind in ("link_row_has", "link_row_has_not"):
+            has = value.isdigit() and int(value) in (cell or [])
+            return has if kind == "link_row_has" else not has
+        if kind in ("single_select_equal", "single_select_not_equal"):
+            equal = value.isdigit() and cell == int(value)
+            return equal if kind == "single_select_equal" else not equal
+        if kind == "single_select_is_any_of":
+            return cell in {int(v) for v in value.split(",") if v.strip().isdigit()}
+        if kind in ("multiple_select_has", "multiple_select_has_not"):
+            has = value.isdigit() and int(value) in (cell or [])
+            return has if kind == "multiple_select_has" else not has
+        if kind == "boolean":
+            return bool(cell) == (value.lower() in TRUE_STRINGS)
+        if kind in ("higher_than", "lower_than", "higher_than_or_equal", "lower_than_or_equal"):
+            if cell is None:
+                return False
+            try:
+                bound = Decimal(value)
+            except InvalidOperation:
+                return False
+            return {
+                "higher_than": cell > bound,
+                "lower_than": cell < bound,
+                "higher_than_or_equal": cell >= bound,
+                "lower_than_or_equal": cell <= bound,
+            }[kind]
+        text = _text_of(shown)
+        if kind == "equal":
+            return text == value
+        if kind == "not_equal":
+            return text != value
+        if kind == "contains":
+            return value.lower() in text.lower()
+        if kind == "contains_not":
+            return value.lower() not in text.lower()
+        raise FakeError(
+            400, "ERROR_VIEW_FILTER_TYPE_UNSUPPORTED_FIELD", f"{kind} is not supported here."
+        )
+
+    def _filter_tree(self, params: dict[str, str]) -> dict[str, Any]:
+        if "filters" in params:
+            try:
+                tree = json.loads(params["filters"])
+            except ValueError:
+                raise FakeError(
+                    400,
+                    "ERROR_FILTERS_PARAM_VALIDATION_ERROR",
+                    "The filters parameter is not valid JSON.",
+                ) from None
+            if not isinstance(tree, dict):
+                raise FakeError(
+                    400,
+                    "ERROR_FILTERS_PARAM_VALIDATION_ERROR",
+                    "The filters parameter must be an object.",
+                )
+            return tree
+        conditions = []
+        for key, value in params.items():
+            match = re.fullmatch(r"filter__(.+)__([a-z_]+)", key)
+            if match:
+                conditions.append({"field": match.group(1), "type": match.group(2), "value": value})
+        return {
+            "filter_type": params.get("filter_type", "AND"),
+            "filters": conditions,
+            "groups": [],
+        }
+
+    def _sort_key(self, table: FakeTable, column: FakeField, row_id: int) -> tuple[int, Any]:
+        cell = table.rows[row_id].get(column.id)
+        shown = self._read_value(column, cell)
+        if shown in (None, "", []):
+            return (0, "")
+        if column.type == "number":
+            return (1, cell)
+        return (1, _text_of(shown).lower())
+
+    # -- rows -------------------------------------------------------------------------------------
+
+    def _list_rows(
+        self, table_id: int, *, params: dict[str, str], parts: Any, **_: Any
+    ) -> tuple[int, Any]:
+        table = self._table(table_id)
+        ufn = _user_field_names(params)
+        size_raw = params.get("size", "100")
+        size = int(size_raw) if size_raw.isdigit() and int(size_raw) > 0 else 100
+        if size > 200:
+            raise FakeError(400, "ERROR_PAGE_SIZE_LIMIT", "The page size is limited to 200.")
+        page_raw = params.get("page", "1")
+        page = int(page_raw) if page_raw.isdigit() and int(page_raw) > 0 else 1
+        tree = self._filter_tree(params)
+        self._check_filters(table, tree, ufn)
+        ids = [
+            rid
+            for rid in sorted(table.rows, key=lambda r: (table.orders[r], r))
+            if self._matches(table, table.rows[rid], tree, ufn)
+        ]
+        for ref in reversed([r for r in params.get("order_by", "").split(",") if r]):
+            descending = ref.startswith("-")
+            column = self._column(table, ref.lstrip("-+"), ufn, "ERROR_ORDER_BY_FIELD_NOT_FOUND")
+            ids.sort(key=lambda rid, c=column: self._sort_key(table, c, rid), reverse=descending)
+        start = (page - 1) * size
+        chunk = ids[start : start + size]
+        base = f"{parts.scheme}://{parts.netloc}{parts.path}"
+
+        def link(number: int) -> str:
+            query = {k: v for k, v in params.items() if k != "page"} | {"page": str(number)}
+            return f"{base}?{urlencode(sorted(query.items()))}"
+
+        return 200, {
+            "count": len(ids),
+            "next": link(page + 1) if start + size < len(ids) else None,
+            "previous": link(page - 1) if page > 1 and start < len(ids) + size else None,
+            "results": [self._serialize_row(table, rid, ufn) for rid in chunk],
+        }
+
+    def _get_row(
+        self, table_id: int, row_id: int, *, params: dict[str, str], **_: Any
+    ) -> tuple[int, Any]:
+        table = self._table(table_id)
+        if row_id not in table.rows:
+            raise FakeError(404, "ERROR_ROW_DOES_NOT_EXIST", f"The row {row_id} does not exist.")
+        return 200, self._serialize_row(table, row_id, _user_field_names(params))
+
+    def _notify(
+        self, table: FakeTable, event_type: str, params: dict[str, str], **extra: Any
+    ) -> None:
+        if self.webhook_listener is None:
+            return
+        if params.get("send_webhook_events", "true").lower() not in TRUE_STRINGS | {""}:
+            return
+        self.webhook_listener(
+            {
+                "table_id": table.id,
+                "database_id": table.database_id,
+                "event_type": event_type,
+                **extra,
+            }
+        )
+
+    def _create_row(
+        self, table_id: int, *, params: dict[str, str], payload: Any, **_: Any
+    ) -> tuple[int, Any]:
+        table = self._table(table_id)
+        ufn = _user_field_names(params)
+        row_id = self._insert(table, self._resolve_values(table, payload or {}, ufn))
+        row = self._serialize_row(table, row_id, ufn)
+        self._notify(table, "rows.created", params, items=[row])
+        return 200, row
+
+    def _update_row(
+        self, table_id: int, row_id: int, *, params: dict[str, str], payload: Any, **_: Any
+    ) -> tuple[int, Any]:
+        table = self._table(table_id)
+        if row_id not in table.rows:
+            raise FakeError(404, "ERROR_ROW_DOES_NOT_EXIST", f"The row {row_id} does not exist.")
+        ufn = _user_field_names(params)
+        values = self._resolve_values(table, payload or {}, ufn)
+        before = self._serialize_row(table, row_id, ufn)
+        table.rows[row_id].update(values)
+        row = self._serialize_row(table, row_id, ufn)
+        self._notify(table, "rows.updated", params, items=[row], old_items=[before])
+        return 200, row
+
+    def _delete_row(
+        self, table_id: int, row_id: int, *, params: dict[str, str], **_: Any
+    ) -> tuple[int, Any]:
+        table = self._table(table_id)
+        if table.rows.pop(row_id, None) is None:
+            raise FakeError(404, "ERROR_ROW_DOES_NOT_EXIST", f"The row {row_id} does not exist.")
+        self._notify(table, "rows.deleted", params, row_ids=[row_id])
+        return 204, None
+
+    @staticmethod
+    def _batch_items(payload: Any) -> list[Any]:
+        items = (payload or {}).get("items") if isinstance(payload, dict) else None
+        if not isinstance(items, list) or not items:
+            raise _validation({"items": _field_error("This field is required.", "required")})
+        if len(items) > 200:
+            raise _validation(
+                {
+                    "items": _field_error(
+                        "Ensure this field has no more than 200 elements.", "max_length"
+                    )
+                }
+            )
+        return items
+
+    def _batch_create(
+        self, table_id: int, *, params: dict[str, str], payload: Any, **_: Any
+    ) -> tuple[int, Any]:
+        table = self._table(table_id)
+        ufn = _user_field_names(params)
+        resolved, errors = [], {}
+        for index, item in enumerate(self._batch_items(payload)):
+            try:
+                resolved.append(self._resolve_values(table, item, ufn))
+            except FakeError as exc:
+                errors[str(index)] = exc.body["detail"]
+        if errors:
+            raise _validation({"items": errors})
+        rows = [self._serialize_row(table, self._insert(table, values), ufn) for values in resolved]
+        self._notify(table, "rows.created", params, items=rows)
+        return 200, {"items": rows}
+
+    def _checked_ids(self, table: FakeTable, ids: list[Any]) -> list[int]:
+        if any(isinstance(i, bool) or not isinstance(i, int) for i in ids):
+            raise _validation({"items": _field_error("A valid integer is required.")})
+        if len(set(ids)) != len(ids):
+            raise FakeError(400, "ERROR_ROW_IDS_NOT_UNIQUE", "The provided row ids are not unique.")
+        missing = [i for i in ids if i not in table.rows]
+        if missing:
+            raise FakeError(404, "ERROR_ROW_DOES_NOT_EXIST", f"The rows {missing} do not exist.")
+        return ids
+
+    def _batch_update(
+        self, table_id: int, *, params: dict[str, str], payload: Any, **_: Any
+    ) -> tuple[int, Any]:
+        table = self._table(table_id)
+        ufn = _user_field_names(params)
+        items = self._batch_items(payload)
+        ids = self._checked_ids(
+            table, [item.get("id") if isinstance(item, dict) else None for item in items]
+        )
+        resolved, errors = [], {}
+        for index, item in enumerate(items):
+            try:
+                resolved.append(
+                    self._resolve_values(table, {k: v for k, v in item.items() if k != "id"}, ufn)
+                )
+            except FakeError as exc:
+                errors[str(index)] = exc.body["detail"]
+        if errors:
+            raise _validation({"items": errors})
+        before = [self._serialize_row(table, i, ufn) for i in ids]
+        for row_id, values in zip(ids, resolved, strict=True):
+            table.rows[row_id].update(values)
+        rows = [self._serialize_row(table, i, ufn) for i in ids]
+        self._notify(table, "rows.updated", params, items=rows, old_items=before)
+        return 200, {"items": rows}
+
+    def _batch_delete(
+        self, table_id: int, *, params: dict[str, str], payload: Any, **_: Any
+    ) -> tuple[int, Any]:
+        table = self._table(table_id)
+        ids = self._checked_ids(table, self._batch_items(payload))
+        for row_id in ids:
+            del table.rows[row_id]
+        self._notify(table, "rows.deleted", params, row_ids=ids)
+        return 204, None
+
+
+FILTER_TYPES = frozenset(
+    {
+        "equal", "not_equal", "contains", "contains_not", "link_row_has", "link_row_has_not",
+        "single_select_equal", "single_select_not_equal", "single_select_is_any_of",
+        "multiple_select_has", "multiple_select_has_not", "boolean", "higher_than", "lower_than",
+        "higher_than_or_equal", "lower_than_or_equal", "empty", "not_empty",
+    }
+)  # fmt: skip
+
+
+def _user_field_names(params: dict[str, str]) -> bool:
+    """Absent: false; present without a value: true; else y/yes/true/t/on/1 (CONTRACT §3)."""
+    if "user_field_names" not in params:
+        return False
+    return params["user_field_names"].lower() in TRUE_STRINGS | {""}
+
+
+def _text_of(shown: Any) -> str:
+    if shown is None:
+        return ""
+    if isinstance(shown, dict):
+        return str(shown.get("value", ""))
+    if isinstance(shown, list):
+        return ", ".join(_text_of(item) for item in shown)
+    return str(shown)
+
+
+class FakeBaserowAdapter(BaseAdapter):
+    """A `requests` transport that hands every request to a `FakeBaserow`."""
+
+    def __init__(self, fake: FakeBaserow) -> None:
+        super().__init__()
+        self.fake = fake
+
+    def send(
+        self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
+    ) -> requests.Response:
+        status, headers, body = self.fake.handle(
+            request.method or "GET", request.url or "", request.headers, request.body
+        )
+        response = requests.Response()
+        response.status_code = status
+        response.reason = http.HTTPStatus(status).phrase
+        response.headers = CaseInsensitiveDict(headers)
+        response._content = body
+        response.url = request.url or ""
+        response.request = request
+        response.encoding = "utf-8"
+        return response
+
+    def close(self) -> None:
+        pass
+
+
+def fake_session(fake: FakeBaserow) -> requests.Session:
+    session = requests.Session()
+    session.mount(fake.base_url, FakeBaserowAdapter(fake))
+    return session
+
+
+def install_in_responses(fake: FakeBaserow, mock: Any) -> None:
+    """Route every request to `fake.base_url` through a `responses.RequestsMock` to the fake.
+
+    Unlike `FakeBaserowAdapter`, this keeps the real HTTPAdapter (and its urllib3 retries) in
+    the path, so the client's retry behaviour is exercised against the fake.
+    """
+
+    def callback(request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
+        return fake.handle(
+            request.method or "GET", request.url or "", request.headers, request.body
+        )
+
+    pattern = re.compile(re.escape(fake.base_url) + r"/.*")
+    for method in ("GET", "POST", "PATCH", "PUT", "DELETE"):
+        mock.add_callback(method, pattern, callback=callback)
