@@ -1,8 +1,11 @@
 """`make bench`: requests/s and latency of bridge endpoints under gunicorn, against the floor.
 
-Runs gunicorn (2 workers, PostgreSQL + Redis as in production) and wrk on this machine, and
-prints each scenario's throughput and p50/p99 next to a bare DRF view's (the framework floor).
-Both share the machine's cores with the load generator, so compare ratios, not absolutes.
+Runs gunicorn (2 workers, PostgreSQL + Redis as in production, Baserow = the in-process demo
+with 250 personnes) and wrk on this machine, and prints each scenario's throughput, p50/p99 and
+Baserow calls per request next to a bare DRF view's (the framework floor). Server and load
+generator share the machine's cores, so compare ratios, not absolutes. The "cold" scenario runs
+a second server with the representation cache off (CACHE_ENABLED=false): every request reads
+Baserow.
 
 Environment: DATABASE_URL and REDIS_URL (set by scripts/with-services.sh), BENCH_DURATION
 (seconds per scenario, default 10), BENCH_CONNECTIONS (default 16), BENCH_WORKERS (default 2).
@@ -27,33 +30,25 @@ DURATION = int(os.environ.get("BENCH_DURATION", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 BASE = f"http://127.0.0.1:{PORT}"
+Scenarios = dict[str, tuple[str, dict[str, str]]]
 
 
 def bench_env() -> dict[str, str]:
-    database_url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/bridge_bench"
     return {
         **os.environ,
         "DOTENV_FILE": "",
         "DEBUG": "false",
         "SECRET_KEY": "bench-secret-key",
         "TOKEN_PEPPER": "bench-token-pepper",
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/bridge_bench",
         "REDIS_URL": os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/10",
         "BRIDGE_BENCH_FLOOR": "true",
         "RATE_LIMIT_READ": "100000000/m",  # measure the limiter's cost, never its refusals
         "LOG_LEVEL": "INFO",
         "GUNICORN_WORKERS": str(WORKERS),
         "GUNICORN_BIND": f"127.0.0.1:{PORT}",
+        "BASEROW_DEMO_PERSONNES": "250",
     }
-
-
-def ensure_database(env: dict[str, str]) -> None:
-    admin_url = os.environ["DATABASE_URL"]
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = 'bridge_bench'").fetchone()
-        if not exists:
-            conn.execute("CREATE DATABASE bridge_bench")
-    manage(env, "migrate", "--noinput", "-v0")
 
 
 def manage(env: dict[str, str], *args: str) -> str:
@@ -68,11 +63,16 @@ def manage(env: dict[str, str], *args: str) -> str:
     return result.stdout.strip()
 
 
+def ensure_database(env: dict[str, str]) -> None:
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'bridge_bench'").fetchone():
+            conn.execute("CREATE DATABASE bridge_bench")
+    manage(env, "migrate", "--noinput", "-v0")
+
+
 def ensure_wrk() -> str:
     found = shutil.which("wrk")
-    if found:
-        return found
-    if os.geteuid() == 0 and shutil.which("apt-get"):
+    if not found and os.geteuid() == 0 and shutil.which("apt-get"):
         subprocess.run(["apt-get", "update", "-qq"], check=True)
         subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, capture_output=True)
         found = shutil.which("wrk")
@@ -89,7 +89,7 @@ def wait_until_up(deadline: float) -> None:
                     return
         except OSError:
             time.sleep(0.2)
-    sys.exit("bench: gunicorn did not answer in time (see bench/results/gunicorn.log)")
+    sys.exit("bench: gunicorn did not answer in time (see bench/results/*.log)")
 
 
 def parse_latency(text: str, label: str) -> float:
@@ -100,24 +100,61 @@ def parse_latency(text: str, label: str) -> float:
     return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
 
-def run_wrk(wrk: str, path: str, headers: dict[str, str]) -> dict[str, float]:
+def baserow_calls(admin: dict[str, str]) -> float:
+    """Baserow calls so far, summed from the bridge's own Prometheus counter."""
+    request = urllib.request.Request(f"{BASE}/api/metrics", headers=admin)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        text = response.read().decode()
+    samples = re.findall(r"^baserow_api_calls_total\{[^}]*\} ([\d.e+]+)$", text, re.M)
+    return sum(float(value) for value in samples)
+
+
+def run_wrk(
+    wrk: str, path: str, headers: dict[str, str], admin: dict[str, str]
+) -> dict[str, float]:
     command = [wrk, "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
-    # Warm-up: connection pools, imports, first queries.
-    warmup = [arg if not arg.startswith("-d") else "-d2s" for arg in command]
+    # Warm-up: connection pools, imports, first queries, each worker's demo Baserow.
+    warmup = [arg if not arg.startswith("-d") else "-d3s" for arg in command]
     subprocess.run([*warmup, f"{BASE}{path}"], capture_output=True, check=True)
+    before = baserow_calls(admin)
     output = subprocess.run(
         [*command, f"{BASE}{path}"], capture_output=True, text=True, check=True
     ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    calls = baserow_calls(admin) - before
+    done = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     return {
-        "rps": rps,
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),  # type: ignore[union-attr]
         "p50_ms": parse_latency(output, "50"),
         "p99_ms": parse_latency(output, "99"),
         "non_2xx": int(errors.group(1)) if errors else 0,
+        "baserow_calls_per_request": calls / done,
     }
+
+
+def serve(
+    env: dict[str, str], scenarios: Scenarios, wrk: str, admin: dict[str, str], log: Path
+) -> dict[str, dict[str, float]]:
+    """Start gunicorn with `env`, run each scenario against it, stop it."""
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "config.wsgi"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            wait_until_up(time.time() + 30)
+            return {
+                name: run_wrk(wrk, path, hdrs, admin) for name, (path, hdrs) in scenarios.items()
+            }
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
 
 
 def main() -> None:
@@ -126,45 +163,35 @@ def main() -> None:
     results_dir.mkdir(parents=True, exist_ok=True)
     wrk = ensure_wrk()
     ensure_database(env)
-    token = manage(
-        env, "tokens", "create", "--name", f"bench-{int(time.time())}", "--scopes", "read:*"
-    )
+    name = f"bench-{int(time.time())}"
+    token = manage(env, "tokens", "create", "--name", name, "--scopes", "read:* admin:*")
     auth = {"Authorization": f"Bearer {token}"}
 
-    log = (results_dir / "gunicorn.log").open("w")
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "config.wsgi"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        wait_until_up(time.time() + 30)
-        scenarios = {
-            "floor: bare DRF view": ("/api/_bench/floor", {}),
-            "GET /api/v1/tokens/me": ("/api/v1/tokens/me", auth),
-        }
-        results = {name: run_wrk(wrk, path, headers) for name, (path, headers) in scenarios.items()}
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-        log.close()
+    warm: Scenarios = {
+        "floor: bare DRF view": ("/api/_bench/floor", {}),
+        "GET /api/v1/tokens/me": ("/api/v1/tokens/me", auth),
+        "GET personne (warm)": ("/api/v1/personnes/1", auth),
+        "GET personnes, page of 200": ("/api/v1/personnes?per_page=200", auth),
+    }
+    cold: Scenarios = {"GET personne (cold)": ("/api/v1/personnes/1", auth)}
+    results = serve(env, warm, wrk, auth, results_dir / "gunicorn.log")
+    cold_env = {**env, "CACHE_ENABLED": "false"}
+    results |= serve(cold_env, cold, wrk, auth, results_dir / "gunicorn-cold.log")
 
     floor = results["floor: bare DRF view"]
     print(
-        f"\ngunicorn {WORKERS} workers, wrk 2 threads x {CONNECTIONS} connections, {DURATION} s, "
-        f"{os.cpu_count()} cores shared by server and load generator\n"
+        f"\ngunicorn {WORKERS} workers, wrk 2 threads x {CONNECTIONS} connections, {DURATION} s "
+        f"per scenario, {os.cpu_count()} cores shared by server and load generator\n"
     )
     print(
-        f"{'scenario':<28}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'vs floor':>10}{'non-2xx':>9}"
+        f"{'scenario':<28}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'vs floor':>10}"
+        f"{'Baserow/req':>13}{'non-2xx':>9}"
     )
-    for name, figures in results.items():
-        ratio = figures["rps"] / floor["rps"]
+    for scenario, figures in results.items():
         print(
-            f"{name:<28}{figures['rps']:>10.0f}{figures['p50_ms']:>10.2f}{figures['p99_ms']:>10.2f}"
-            f"{ratio:>9.0%}{figures['non_2xx']:>9}"
+            f"{scenario:<28}{figures['rps']:>9.0f}{figures['p50_ms']:>9.2f}"
+            f"{figures['p99_ms']:>9.2f}{figures['rps'] / floor['rps']:>9.0%}"
+            f"{figures['baserow_calls_per_request']:>13.2f}{figures['non_2xx']:>9}"
         )
     (results_dir / "latest.json").write_text(json.dumps(results, indent=2))
 

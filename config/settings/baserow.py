@@ -16,5 +16,7 @@ BASEROW_SCHEMA = env.str("BASEROW_SCHEMA", default="")
 BASEROW_CONNECT_TIMEOUT = env.float("BASEROW_CONNECT_TIMEOUT", default=3.05)
 BASEROW_READ_TIMEOUT = env.float("BASEROW_READ_TIMEOUT", default=15.0)
 BASEROW_MAX_RETRIES = env.int("BASEROW_MAX_RETRIES", default=3)
+# Demo mode only: how many personnes the in-process Baserow is seeded with (at least 30).
+BASEROW_DEMO_PERSONNES = env.int("BASEROW_DEMO_PERSONNES", default=30)
 # Seconds the field metadata (select option ids) of a table is reused.
 BASEROW_FIELDS_CACHE_SECONDS = env.int("BASEROW_FIELDS_CACHE_SECONDS", default=600)

@@ -49,3 +49,8 @@ else:
     # django-ratelimit warns that an in-process cache is not shared between processes: that is
     # the point of the zero-configuration mode (one process, no Redis).
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# CACHE_ENABLED=false turns the cache-aside of representations off (every read goes to Baserow);
+# rate limiting keeps its own cache. For debugging and for `make bench`'s cold scenario.
+if not env.bool("CACHE_ENABLED", default=True):
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}

@@ -34,7 +34,7 @@ def connection_from_settings() -> BaserowConnection:
     if not settings.BASEROW_URL:
         from integrations.baserow.demo import build_demo_baserow
 
-        fake, mapping = build_demo_baserow()
+        fake, mapping = build_demo_baserow(personnes=settings.BASEROW_DEMO_PERSONNES)
         return connect_fake(fake, mapping)
     if not settings.BASEROW_DATABASE_TOKEN:
         raise ImproperlyConfigured("BASEROW_URL is set but BASEROW_DATABASE_TOKEN is not.")

@@ -113,7 +113,9 @@ def _slug(text: str) -> str:
     return "-".join(ascii_text.lower().split())
 
 
-def seed_demo_data(client: BaserowClient, mapping: SchemaMapping, *, today: date) -> None:
+def seed_demo_data(
+    client: BaserowClient, mapping: SchemaMapping, *, today: date, personnes: int = 30
+) -> None:
     rng = random.Random(20261122)  # noqa: S311 - demo data, not security
     t = {entity: mapping.table(entity).table_id for entity in mapping.tables}
 
@@ -121,18 +123,20 @@ def seed_demo_data(client: BaserowClient, mapping: SchemaMapping, *, today: date
         return [row["id"] for row in client.batch_create(t[entity], items)]
 
     people: list[dict[str, Any]] = []
-    for index in range(30):
-        name = f"{FIRST_NAMES[index]} {LAST_NAMES[index]}"
-        roles = ["formateur"] if index < 14 else ["developpeur"] if index < 26 else ["admin"]
-        if index in (3, 7, 11):
+    for index in range(max(30, personnes)):
+        first, last = FIRST_NAMES[index % 30], LAST_NAMES[(index + index // 30) % 30]
+        name = f"{first} {last}" + (f" {index // 30 + 1}" if index >= 30 else "")
+        slot = index % 30
+        roles = ["formateur"] if slot < 14 else ["developpeur"] if slot < 26 else ["admin"]
+        if slot in (3, 7, 11):
             roles.append("developpeur")
         people.append(
             {
                 "nom_prenom": name,
-                "email": f"{_slug(FIRST_NAMES[index])}.{_slug(LAST_NAMES[index])}@acadenice.fr",
+                "email": f"{_slug(name).replace('-', '.')}@acadenice.fr",
                 "slug": _slug(name),
                 "roles": roles,
-                "statut": "inactif" if index in (12, 25) else "actif",
+                "statut": "inactif" if slot in (12, 25) else "actif",
                 "capacite_formation_h": 750 if "formateur" in roles else 0,
                 "capacite_agence_h": 1200 if "developpeur" in roles else 0,
             }
@@ -255,7 +259,9 @@ def seed_demo_data(client: BaserowClient, mapping: SchemaMapping, *, today: date
     create("intervention", interventions)
 
 
-def build_demo_baserow(*, today: date | None = None) -> tuple[FakeBaserow, SchemaMapping]:
+def build_demo_baserow(
+    *, today: date | None = None, personnes: int = 30
+) -> tuple[FakeBaserow, SchemaMapping]:
     fake = FakeBaserow(base_url="http://baserow.demo")
     client = BaserowClient(
         base_url=fake.base_url,
@@ -265,6 +271,6 @@ def build_demo_baserow(*, today: date | None = None) -> tuple[FakeBaserow, Schem
         session=fake_session(fake),
     )
     mapping = baserow_bootstrap(client=client, database_id=fake.database_id).mapping
-    seed_demo_data(client, mapping, today=today or date.today())
+    seed_demo_data(client, mapping, today=today or date.today(), personnes=personnes)
     fake.calls.clear()
     return fake, mapping

@@ -12,6 +12,7 @@ Every request is recorded in `calls`, so tests can assert exactly what the bridg
 `fail_next()` injects failures.
 """
 
+import functools
 import http
 import itertools
 import json
@@ -88,6 +89,10 @@ class FakeTable:
     rows: dict[int, dict[int, Any]] = field(default_factory=dict)  # row id -> field id -> value
     orders: dict[int, Decimal] = field(default_factory=dict)
     next_row_id: int = 1
+
+
+# A compiled filter tree: (OR?, [(column, filter type, value)], [subtrees]).
+_Compiled = tuple[bool, list[tuple["FakeField", Any, str]], list[Any]]
 
 
 class FakeError(Exception):
@@ -374,7 +379,7 @@ class FakeBaserow:
                 FakeField(next(self._ids), table.id, "Notes", "long_text", order=1),
                 FakeField(next(self._ids), table.id, "Active", "boolean", order=2),
             ]
-            for _ in range(2):
+            for _row in range(2):
                 self._insert(table, {})
         return 200, {
             "id": table.id,
@@ -618,14 +623,28 @@ class FakeBaserow:
                 return column
         raise FakeError(400, error, f"The field {ref} was not found in the table.")
 
-    def _matches(
-        self, table: FakeTable, row: dict[int, Any], tree: dict[str, Any], ufn: bool
-    ) -> bool:
-        results = [self._condition(table, row, c, ufn) for c in tree.get("filters", [])]
-        results += [self._matches(table, row, g, ufn) for g in tree.get("groups", [])]
-        if not results:
+    def _compile(self, table: FakeTable, tree: dict[str, Any], ufn: bool) -> "_Compiled":
+        """Resolve the filter tree's fields once, not once per row."""
+        conditions = [
+            (
+                self._column(table, c.get("field"), ufn, "ERROR_FILTER_FIELD_NOT_FOUND"),
+                c.get("type"),
+                str(c.get("value", "")),
+            )
+            for c in tree.get("filters", [])
+        ]
+        groups = [self._compile(table, group, ufn) for group in tree.get("groups", [])]
+        return str(tree.get("filter_type", "AND")).upper() == "OR", conditions, groups
+
+    def _matches(self, row: dict[int, Any], compiled: "_Compiled") -> bool:
+        is_or, conditions, groups = compiled
+        if not conditions and not groups:
             return True
-        return any(results) if str(tree.get("filter_type", "AND")).upper() == "OR" else all(results)
+        results = itertools.chain(
+            (self._condition(row, *condition) for condition in conditions),
+            (self._matches(row, group) for group in groups),
+        )
+        return any(results) if is_or else all(results)
 
     def _check_filters(self, table: FakeTable, tree: Any, ufn: bool) -> None:
         """Baserow validates every filter up front, not only when a row is compared."""
@@ -641,15 +660,10 @@ class FakeBaserow:
         for group in tree.get("groups", []):
             self._check_filters(table, group, ufn)
 
-    def _condition(
-        self, table: FakeTable, row: dict[int, Any], condition: dict[str, Any], ufn: bool
-    ) -> bool:
-        column = self._column(table, condition.get("field"), ufn, "ERROR_FILTER_FIELD_NOT_FOUND")
-        kind, value = condition.get("type"), str(condition.get("value", ""))
+    def _condition(self, row: dict[int, Any], column: FakeField, kind: Any, value: str) -> bool:
         cell = row.get(column.id)
-        shown = self._read_value(column, cell)
         if kind in ("empty", "not_empty"):
-            is_empty = shown in (None, "", [], False)
+            is_empty = self._read_value(column, cell) in (None, "", [], False)
             return is_empty if kind == "empty" else not is_empty
         if kind not in FILTER_TYPES:
             raise FakeError(
@@ -685,7 +699,7 @@ class FakeBaserow:
                 "higher_than_or_equal": cell >= bound,
                 "lower_than_or_equal": cell <= bound,
             }[kind]
-        text = _text_of(shown)
+        text = _text_of(self._read_value(column, cell))
         if kind == "equal":
             return text == value
         if kind == "not_equal":
@@ -750,15 +764,16 @@ class FakeBaserow:
         page = int(page_raw) if page_raw.isdigit() and int(page_raw) > 0 else 1
         tree = self._filter_tree(params)
         self._check_filters(table, tree, ufn)
+        compiled = self._compile(table, tree, ufn)
         ids = [
             rid
             for rid in sorted(table.rows, key=lambda r: (table.orders[r], r))
-            if self._matches(table, table.rows[rid], tree, ufn)
+            if self._matches(table.rows[rid], compiled)
         ]
         for ref in reversed([r for r in params.get("order_by", "").split(",") if r]):
             descending = ref.startswith("-")
             column = self._column(table, ref.lstrip("-+"), ufn, "ERROR_ORDER_BY_FIELD_NOT_FOUND")
-            ids.sort(key=lambda rid, c=column: self._sort_key(table, c, rid), reverse=descending)
+            ids.sort(key=functools.partial(self._sort_key, table, column), reverse=descending)
         start = (page - 1) * size
         chunk = ids[start : start + size]
         base = f"{parts.scheme}://{parts.netloc}{parts.path}"

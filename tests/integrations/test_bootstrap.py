@@ -1,0 +1,385 @@
+"""baserow_bootstrap (SPEC 3, CONTRACT 5) on an empty fake Baserow, and its management command."""
+
+import json
+from io import StringIO
+from typing import Any
+
+import pytest
+import responses
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import CommandError, call_command
+
+from integrations.baserow.bootstrap import BootstrapReport, baserow_bootstrap
+from integrations.baserow.client import BaserowClient
+from integrations.baserow.fake import FakeBaserow, fake_session, install_in_responses
+from integrations.baserow.schema import ENTITIES, SCHEMA, parse_mapping, primary_field
+
+SCHEMA_PATHS = ("/api/database/tables/", "/api/database/fields/")
+
+
+def client_for(fake: FakeBaserow) -> BaserowClient:
+    return BaserowClient(
+        base_url=fake.base_url,
+        database_token=fake.database_token,
+        email=fake.email,
+        password=fake.password,
+        session=fake_session(fake),
+    )
+
+
+def bootstrap(fake: FakeBaserow, **kwargs: Any) -> BootstrapReport:
+    return baserow_bootstrap(client=client_for(fake), database_id=fake.database_id, **kwargs)
+
+
+def schema_writes(fake: FakeBaserow) -> list[tuple[str, str, Any]]:
+    return [
+        (call.method, call.path, call.body)
+        for call in fake.calls
+        if call.method in ("POST", "PATCH", "PUT", "DELETE") and call.path.startswith(SCHEMA_PATHS)
+    ]
+
+
+def fields_of(fake: FakeBaserow, table_id: int) -> dict[str, dict[str, Any]]:
+    return {f["name"]: f for f in client_for(fake).list_fields(table_id)}
+
+
+@pytest.fixture
+def fake() -> FakeBaserow:
+    """An empty Baserow (this shadows the demo data set's `fake` fixture)."""
+    return FakeBaserow()
+
+
+@pytest.fixture
+def bootstrapped(fake: FakeBaserow) -> tuple[FakeBaserow, BootstrapReport]:
+    report = bootstrap(fake)
+    return fake, report
+
+
+# -- first run -------------------------------------------------------------------------------------
+
+
+def test_first_run_creates_every_table(bootstrapped):
+    fake, report = bootstrapped
+
+    assert sorted(t.name for t in fake.tables.values()) == sorted(ENTITIES)
+    assert set(report.mapping.tables) == set(ENTITIES)
+    for entity in ENTITIES:
+        assert report.mapping.table(entity).table_id == fake.table_by_name(entity).id
+        assert report.mapping.table(entity).fields == {}
+    assert len({m.table_id for m in report.mapping.tables.values()}) == len(ENTITIES)
+    assert report.warnings == []
+
+
+def test_first_run_tables_have_no_rows_and_the_schema_primary(bootstrapped):
+    fake, report = bootstrapped
+
+    for entity in ENTITIES:
+        table = fake.tables[report.mapping.table(entity).table_id]
+        assert table.rows == {}
+        primaries = [f for f in table.fields if f.primary]
+        assert [(f.name, f.type) for f in primaries] == [(primary_field(entity), "text")]
+
+
+@pytest.mark.parametrize("entity", ENTITIES)
+def test_first_run_creates_every_field_as_specified(bootstrapped, entity):
+    fake, report = bootstrapped
+    fields = fields_of(fake, report.mapping.table(entity).table_id)
+
+    for name, spec in SCHEMA[entity].items():
+        field = fields[name]
+        assert field["type"] == spec.type, name
+        assert field["primary"] is spec.primary, name
+        if spec.type == "number":
+            assert field["number_decimal_places"] == spec.decimals, name
+            assert field["number_negative"] is False, name
+        if spec.options:
+            assert [o["value"] for o in field["select_options"]] == list(spec.options), name
+            assert all(o["color"] for o in field["select_options"]), name
+        if spec.link_to:
+            target = report.mapping.table(spec.link_to).table_id
+            assert field["link_row_table_id"] == target, name
+
+
+def test_hours_fields_have_two_decimals(bootstrapped):
+    fake, report = bootstrapped
+
+    fields = fields_of(fake, report.mapping.table("attribution").table_id)
+
+    assert fields["heures_attribuees"]["number_decimal_places"] == 2
+    assert (
+        fields_of(fake, report.mapping.table("bloc").table_id)["ordre"]["number_decimal_places"]
+        == 0
+    )
+
+
+def test_link_fields_get_a_reverse_field_in_the_target(bootstrapped):
+    fake, report = bootstrapped
+    attribution = report.mapping.table("attribution").table_id
+
+    reverse = fields_of(fake, report.mapping.table("personne").table_id)["attribution"]
+
+    assert reverse["type"] == "link_row"
+    assert reverse["link_row_table_id"] == attribution
+
+
+def test_first_run_reports_what_it_created(bootstrapped):
+    _fake, report = bootstrapped
+
+    created_fields = sum(1 for e in ENTITIES for spec in SCHEMA[e].values() if not spec.primary)
+    assert len(report.created) == len(ENTITIES) + created_fields
+    assert "table attribution" in report.created
+    assert "field attribution.heures_attribuees" in report.created
+    assert "field attribution.nom" not in report.created  # the primary comes with the table
+
+
+def test_first_run_uses_only_jwt_schema_endpoints_with_clean_tables(fake):
+    bootstrap(fake)
+
+    table_creations = [c for c in fake.calls if c.method == "POST" and "/tables/" in c.path]
+    assert len(table_creations) == len(ENTITIES)
+    for call in table_creations:
+        assert call.body["first_row_header"] is True
+        assert call.body["data"] == [[primary_field(call.body["name"])]]
+
+
+def test_custom_table_names(fake):
+    report = bootstrap(fake, table_names={"personne": "Personnes", "compte_rendu": "CR"})
+
+    assert fake.table_by_name("Personnes").id == report.mapping.table("personne").table_id
+    assert fake.table_by_name("CR").id == report.mapping.table("compte_rendu").table_id
+    assert "personne" not in {t.name for t in fake.tables.values()}
+
+
+def test_progress_is_reported(fake):
+    messages: list[str] = []
+
+    bootstrap(fake, progress=messages.append)
+
+    assert any(m.startswith("table personne: created") for m in messages)
+    assert any("attribution.statut: created (single_select)" in m for m in messages)
+
+
+# -- idempotence -----------------------------------------------------------------------------------
+
+
+def test_second_run_creates_nothing_and_writes_nothing(bootstrapped):
+    fake, first = bootstrapped
+    fake.calls.clear()
+
+    second = bootstrap(fake)
+
+    assert second.created == []
+    assert second.warnings == []
+    assert second.mapping == first.mapping
+    assert schema_writes(fake) == []
+    assert fake.calls, "the second run must still read the schema"
+
+
+def test_second_run_does_not_write_rows_either(bootstrapped):
+    fake, _report = bootstrapped
+    fake.calls.clear()
+
+    bootstrap(fake)
+
+    assert fake.count("POST") == 0
+    assert fake.count("PATCH") == 0
+
+
+def test_missing_select_option_is_added_back_and_nothing_else_changes(bootstrapped):
+    fake, report = bootstrapped
+    client = client_for(fake)
+    statut = fields_of(fake, report.mapping.table("attribution").table_id)["statut"]
+    kept = [o for o in statut["select_options"] if o["value"] != "annule"]
+    client.update_field(statut["id"], {"select_options": kept})
+    before = {e: fields_of(fake, report.mapping.table(e).table_id) for e in ENTITIES}
+    fake.calls.clear()
+
+    again = bootstrap(fake)
+
+    assert again.created == ["options attribution.statut: annule"]
+    assert again.warnings == []
+    writes = schema_writes(fake)
+    assert [(method, path) for method, path, _body in writes] == [
+        ("PATCH", f"/api/database/fields/{statut['id']}/")
+    ]
+    after = {e: fields_of(fake, report.mapping.table(e).table_id) for e in ENTITIES}
+    options = after["attribution"]["statut"]["select_options"]
+    assert [o["value"] for o in options] == ["prevu", "en_cours", "realise", "annule"]
+    assert options[:3] == kept  # existing options keep their ids (rows point at them)
+    after["attribution"]["statut"].pop("select_options")
+    before["attribution"]["statut"].pop("select_options")
+    assert after == before
+
+
+def test_missing_field_is_created_on_a_later_run(bootstrapped):
+    fake, report = bootstrapped
+    table = fake.tables[report.mapping.table("module").table_id]
+    table.fields = [f for f in table.fields if f.name != "heures"]
+    fake.calls.clear()
+
+    again = bootstrap(fake)
+
+    assert again.created == ["field module.heures"]
+    assert fields_of(fake, table.id)["heures"]["number_decimal_places"] == 2
+
+
+def test_missing_table_is_created_and_linked_to_existing_ones(bootstrapped):
+    fake, report = bootstrapped
+    del fake.tables[report.mapping.table("compte_rendu").table_id]
+
+    again = bootstrap(fake)
+
+    assert again.created == ["table compte_rendu"] + [
+        f"field compte_rendu.{name}" for name in ("date", "projet", "docmost_page_id")
+    ]
+    projet = fields_of(fake, again.mapping.table("compte_rendu").table_id)["projet"]
+    assert projet["link_row_table_id"] == report.mapping.table("projet").table_id
+
+
+@pytest.mark.parametrize(
+    ("entity", "name", "wrong_type", "expected"),
+    [
+        ("module", "heures", "text", "number"),
+        ("attribution", "statut", "text", "single_select"),
+        ("personne", "email", "long_text", "email"),
+        ("intervention", "date", "text", "date"),
+    ],
+)
+def test_field_of_the_wrong_type_is_reported_not_changed(
+    bootstrapped, entity, name, wrong_type, expected
+):
+    fake, report = bootstrapped
+    client = client_for(fake)
+    table_id = report.mapping.table(entity).table_id
+    field_id = fields_of(fake, table_id)[name]["id"]
+    client.update_field(field_id, {"type": wrong_type})
+    fake.calls.clear()
+
+    again = bootstrap(fake)
+
+    assert again.created == []
+    assert len(again.warnings) == 1
+    warning = again.warnings[0]
+    assert f"{entity}.{name}" in warning
+    assert f"is a {wrong_type} field" in warning
+    assert f"expects {expected}" in warning
+    assert fields_of(fake, table_id)[name]["type"] == wrong_type
+    assert schema_writes(fake) == []
+
+
+def test_bootstrap_on_an_unknown_database_fails(fake):
+    from integrations.baserow.client import BaserowNotFound
+
+    with pytest.raises(BaserowNotFound) as caught:
+        baserow_bootstrap(client=client_for(fake), database_id=99)
+
+    assert caught.value.code == "ERROR_APPLICATION_DOES_NOT_EXIST"
+    assert fake.tables == {}
+
+
+# -- the management command ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def baserow_settings(settings, fake):
+    settings.BASEROW_URL = fake.base_url
+    settings.BASEROW_DATABASE_TOKEN = fake.database_token
+    settings.BASEROW_EMAIL = fake.email
+    settings.BASEROW_PASSWORD = fake.password
+    settings.BASEROW_DATABASE_ID = fake.database_id
+    settings.BASEROW_MAX_RETRIES = 0
+    return settings
+
+
+@pytest.fixture
+def http(fake):
+    """The command's real HTTP client (requests + HTTPAdapter), answered by the fake."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        install_in_responses(fake, rsps)
+        yield rsps
+
+
+def run(*args: str) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command("baserow_bootstrap", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_command_prints_a_valid_mapping(baserow_settings, http, fake):
+    out, err = run()
+
+    mapping = parse_mapping(json.loads(out), source="command output")
+    assert set(mapping.tables) == set(ENTITIES)
+    for entity in ENTITIES:
+        assert mapping.table(entity).table_id == fake.table_by_name(entity).id
+    assert "item(s) created" in err
+    assert http.calls, "requests went through the HTTP layer"
+    assert all(call.request.url.startswith(fake.base_url) for call in http.calls)
+
+
+def test_command_second_run_says_nothing_to_create(baserow_settings, http, fake):
+    first, _ = run()
+    fake.calls.clear()
+
+    second, err = run()
+
+    assert json.loads(second) == json.loads(first)
+    assert "Nothing to create" in err
+    assert schema_writes(fake) == []
+
+
+def test_command_writes_the_mapping_to_a_file(baserow_settings, http, tmp_path):
+    target = tmp_path / "mapping.json"
+
+    out, err = run("--output", str(target))
+
+    assert out == ""
+    assert str(target) in err
+    parse_mapping(json.loads(target.read_text()), source=str(target))
+
+
+def test_command_database_id_option_overrides_settings(baserow_settings, http, fake):
+    baserow_settings.BASEROW_DATABASE_ID = 0
+
+    with pytest.raises(CommandError, match="database id"):
+        run()
+    out, _ = run("--database-id", str(fake.database_id))
+
+    assert set(json.loads(out)) == set(ENTITIES)
+
+
+def test_command_reports_warnings(baserow_settings, http, fake):
+    run()
+    field = next(f for f in fake.table_by_name("module").fields if f.name == "heures")
+    field.type = "text"
+
+    _out, err = run()
+
+    assert "warning: module.heures is a text field" in err
+
+
+def test_command_without_baserow_url_fails_saying_so(settings, fake):
+    settings.BASEROW_URL = ""
+
+    with pytest.raises(CommandError, match="BASEROW_URL is not set"):
+        run("--database-id", "1")
+    assert fake.calls == []
+
+
+def test_command_with_wrong_password_fails_cleanly(baserow_settings, http, fake):
+    baserow_settings.BASEROW_PASSWORD = "wrong"
+
+    with pytest.raises(CommandError, match="Baserow refused the bootstrap") as caught:
+        run()
+
+    assert "ERROR_INVALID_CREDENTIALS" in str(caught.value)
+    assert fake.tables == {}
+
+
+def test_printed_mapping_is_rejected_if_incomplete(baserow_settings, http):
+    out, _ = run()
+    raw = json.loads(out)
+    del raw["tache"]
+
+    with pytest.raises(ImproperlyConfigured, match="tache: missing"):
+        parse_mapping(raw, source="edited")
