@@ -43,3 +43,15 @@ def test_public_endpoints_need_no_token(schema):
     for path in ("/api/health", "/api/ready"):
         operation = schema["paths"][path]["get"]
         assert "401" not in operation["responses"]
+
+
+def test_list_endpoints_document_their_filters_with_allowed_values(schema):
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/personnes"]["get"]["parameters"]}
+    assert {"page", "per_page", "sort", "filter[role]", "filter[statut]"} <= set(parameters)
+    assert sorted(parameters["filter[role]"]["schema"]["enum"]) == ["admin", "developpeur", "formateur"]
+
+
+def test_read_operations_name_their_scope(schema):
+    operation = schema["paths"]["/api/v1/formations/{id}"]["get"]
+    assert "`read:formations`" in operation["description"]
+    assert "404" in operation["responses"]

@@ -29,3 +29,101 @@ def test_undeclared_view_refuses_requests_instead_of_serving_them(client_for):
 
     assert response.status_code == 500
     assert response.json()["error"]["code"] == "INTERNAL"
+
+
+VALID_MAPPING = {
+    entity: {"table_id": index + 1, "fields": {}}
+    for index, entity in enumerate(
+        [
+            "personne",
+            "formation",
+            "bloc",
+            "module",
+            "attribution",
+            "client",
+            "projet",
+            "tache",
+            "intervention",
+            "compte_rendu",
+        ]
+    )
+}
+
+
+def _baserow_errors(settings, **overrides):
+    from bridge_api.startup import check_baserow_configuration
+
+    for name, value in overrides.items():
+        setattr(settings, name, value)
+    return [error.msg for error in check_baserow_configuration()]
+
+
+def test_demo_mode_needs_no_baserow_configuration(settings):
+    assert _baserow_errors(settings, BASEROW_URL="") == []
+
+
+def test_real_baserow_needs_a_token(settings):
+    (message,) = _baserow_errors(settings, BASEROW_URL="http://baserow", BASEROW_DATABASE_TOKEN="")
+    assert "BASEROW_DATABASE_TOKEN" in message
+
+
+def test_real_baserow_needs_a_mapping(settings):
+    (message,) = _baserow_errors(
+        settings,
+        BASEROW_URL="http://baserow",
+        BASEROW_DATABASE_TOKEN="t",
+        BASEROW_SCHEMA="",
+        BASEROW_SCHEMA_FILE="",
+    )
+    assert "BASEROW_SCHEMA_FILE" in message
+
+
+def test_valid_mapping_passes(settings):
+    import json
+
+    assert (
+        _baserow_errors(
+            settings,
+            BASEROW_URL="http://baserow",
+            BASEROW_DATABASE_TOKEN="t",
+            BASEROW_SCHEMA=json.dumps(VALID_MAPPING),
+        )
+        == []
+    )
+
+
+def test_invalid_mapping_names_every_problem(settings):
+    import json
+
+    broken = dict(VALID_MAPPING)
+    del broken["tache"]
+    broken["projet"] = {"table_id": "twelve"}
+    broken["personne"] = {"table_id": 3, "fields": {"salaire": "x"}}
+    (message,) = _baserow_errors(
+        settings,
+        BASEROW_URL="http://baserow",
+        BASEROW_DATABASE_TOKEN="t",
+        BASEROW_SCHEMA=json.dumps(broken),
+    )
+    assert "tache: missing" in message
+    assert "projet.table_id" in message
+    assert "personne.fields.salaire" in message
+    with pytest.raises(ImproperlyConfigured, match="tache: missing"):
+        run_startup_checks()
+
+
+def test_mapping_file_in_yaml(settings, tmp_path):
+    import yaml
+
+    path = tmp_path / "mapping.yaml"
+    path.write_text(yaml.safe_dump(VALID_MAPPING))
+    assert (
+        _baserow_errors(
+            settings,
+            BASEROW_URL="http://baserow",
+            BASEROW_DATABASE_TOKEN="t",
+            BASEROW_SCHEMA="",
+            BASEROW_SCHEMA_FILE=str(path),
+        )
+        == []
+    )
