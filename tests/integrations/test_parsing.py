@@ -20,7 +20,9 @@ from integrations.baserow.parsing import (
 )
 from integrations.baserow.schema import SCHEMA, TableMapping
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "contracts" / "baserow" / "fixtures"
+# Copies of shared/contracts/baserow/fixtures (real payloads from Baserow 1.35.3), kept in the
+# repository so the tests do not depend on what sits beside the checkout.
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "baserow"
 
 
 def load(name: str) -> dict[str, Any]:
@@ -36,7 +38,7 @@ def created_item() -> dict[str, Any]:
 
 
 def test_contract_fixtures_are_reachable_from_the_repo():
-    assert FIXTURES.is_dir(), f"shared contract fixtures not found at {FIXTURES}"
+    assert FIXTURES.is_dir(), f"contract fixtures not found at {FIXTURES}"
     for name in ("list_rows_response.json", "webhook_rows_created.json"):
         assert (FIXTURES / name).is_file()
 
