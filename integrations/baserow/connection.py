@@ -38,7 +38,13 @@ def connection_from_settings() -> BaserowConnection:
         return connect_fake(fake, mapping)
     if not settings.BASEROW_DATABASE_TOKEN:
         raise ImproperlyConfigured("BASEROW_URL is set but BASEROW_DATABASE_TOKEN is not.")
-    client = BaserowClient(
+    mapping = load_mapping(path=settings.BASEROW_SCHEMA_FILE, inline=settings.BASEROW_SCHEMA)
+    return BaserowConnection(client=client_from_settings(), mapping=mapping)
+
+
+def client_from_settings() -> BaserowClient:
+    """A client for the configured Baserow (the mapping is not needed to talk to it)."""
+    return BaserowClient(
         base_url=settings.BASEROW_URL,
         database_token=settings.BASEROW_DATABASE_TOKEN,
         email=settings.BASEROW_EMAIL,
@@ -46,19 +52,21 @@ def connection_from_settings() -> BaserowConnection:
         timeout=(settings.BASEROW_CONNECT_TIMEOUT, settings.BASEROW_READ_TIMEOUT),
         max_retries=settings.BASEROW_MAX_RETRIES,
     )
-    mapping = load_mapping(path=settings.BASEROW_SCHEMA_FILE, inline=settings.BASEROW_SCHEMA)
-    return BaserowConnection(client=client, mapping=mapping)
 
 
-def connect_fake(fake: FakeBaserow, mapping: SchemaMapping) -> BaserowConnection:
-    client = BaserowClient(
+def client_for_fake(fake: FakeBaserow) -> BaserowClient:
+    """A client whose transport is the in-process fake (demo mode, tests)."""
+    return BaserowClient(
         base_url=fake.base_url,
         database_token=fake.database_token,
         email=fake.email,
         password=fake.password,
         session=fake_session(fake),
     )
-    return BaserowConnection(client=client, mapping=mapping, fake=fake)
+
+
+def connect_fake(fake: FakeBaserow, mapping: SchemaMapping) -> BaserowConnection:
+    return BaserowConnection(client=client_for_fake(fake), mapping=mapping, fake=fake)
 
 
 def baserow() -> BaserowConnection:

@@ -10,7 +10,7 @@ from typing import Any
 
 from integrations.baserow.bootstrap import baserow_bootstrap
 from integrations.baserow.client import BaserowClient
-from integrations.baserow.fake import FakeBaserow, fake_session
+from integrations.baserow.fake import FakeBaserow
 from integrations.baserow.schema import SchemaMapping
 
 FIRST_NAMES = [
@@ -262,14 +262,10 @@ def seed_demo_data(
 def build_demo_baserow(
     *, today: date | None = None, personnes: int = 30
 ) -> tuple[FakeBaserow, SchemaMapping]:
+    from integrations.baserow.connection import client_for_fake
+
     fake = FakeBaserow(base_url="http://baserow.demo")
-    client = BaserowClient(
-        base_url=fake.base_url,
-        database_token=fake.database_token,
-        email=fake.email,
-        password=fake.password,
-        session=fake_session(fake),
-    )
+    client = client_for_fake(fake)
     mapping = baserow_bootstrap(client=client, database_id=fake.database_id).mapping
     seed_demo_data(client, mapping, today=today or date.today(), personnes=personnes)
     fake.calls.clear()

@@ -8,7 +8,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from integrations.baserow.bootstrap import baserow_bootstrap
-from integrations.baserow.client import BaserowClient, BaserowError
+from integrations.baserow.client import BaserowError
+from integrations.baserow.connection import client_from_settings
 
 
 class Command(BaseCommand):
@@ -36,7 +37,7 @@ class Command(BaseCommand):
             )
         if not options["database_id"]:
             raise CommandError("Give the database id: --database-id N (or BASEROW_DATABASE_ID).")
-        client = _client()
+        client = client_from_settings()
         try:
             report = baserow_bootstrap(
                 client=client,
@@ -58,15 +59,3 @@ class Command(BaseCommand):
             self.stderr.write(f"Mapping written to {options['output']}: set BASEROW_SCHEMA_FILE.")
         else:
             self.stdout.write(mapping)
-
-
-def _client() -> BaserowClient:
-    """A client from settings; no mapping is needed (nor valid yet) for a bootstrap."""
-    return BaserowClient(
-        base_url=settings.BASEROW_URL,
-        database_token=settings.BASEROW_DATABASE_TOKEN,
-        email=settings.BASEROW_EMAIL,
-        password=settings.BASEROW_PASSWORD,
-        timeout=(settings.BASEROW_CONNECT_TIMEOUT, settings.BASEROW_READ_TIMEOUT),
-        max_retries=settings.BASEROW_MAX_RETRIES,
-    )
