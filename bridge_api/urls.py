@@ -3,6 +3,7 @@
 from django.urls import path
 
 from bridge_api import views_read as v
+from bridge_api import views_write as w
 
 urlpatterns = [
     path("personnes", v.PersonneListView.as_view()),
@@ -21,4 +22,11 @@ urlpatterns = [
     path("projets/<int:pk>", v.ProjetDetailView.as_view()),
     path("projets/<int:pk>/timeline", v.ProjetTimelineView.as_view()),
     path("taches/<int:pk>", v.TacheDetailView.as_view()),
+    path("modules/<int:pk>/attribuer", w.AttribuerView.as_view()),
+    path("attributions/<int:pk>/heures-realisees", w.HeuresRealiseesView.as_view()),
+    path("attributions/<int:pk>/cloturer", w.CloturerView.as_view()),
+    path("attributions/<int:pk>/annuler", w.AnnulerAttributionView.as_view()),
+    path("interventions", w.InterventionCreateView.as_view()),
+    path("interventions/<int:pk>", w.InterventionUpdateView.as_view()),
+    path("interventions/<int:pk>/annuler", w.AnnulerInterventionView.as_view()),
 ]

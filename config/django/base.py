@@ -105,5 +105,6 @@ from config.settings.api import *  # noqa: E402,F403
 from config.settings.baserow import *  # noqa: E402,F403
 from config.settings.cache import *  # noqa: E402,F403
 from config.settings.celery import *  # noqa: E402,F403
+from config.settings.email import *  # noqa: E402,F403
 from config.settings.logging import *  # noqa: E402,F403
 from config.settings.tokens import *  # noqa: E402,F403

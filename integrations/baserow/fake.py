@@ -132,6 +132,7 @@ class FakeBaserow:
         self.tables: dict[int, FakeTable] = {}
         self.calls: list[Call] = []
         self.access_lifetime = 600.0
+        self.latency = 0.0  # seconds added to every request (concurrency tests)
         self._access_tokens: dict[str, float] = {}
         self._refresh_tokens: set[str] = set()
         self._failures: list[tuple[int, Any, dict[str, str]]] = []
@@ -171,6 +172,8 @@ class FakeBaserow:
         self.tables, self._ids = copy.deepcopy(state)
         self.calls.clear()
         self._failures.clear()
+        self.latency = 0.0
+        self.webhook_listener = None
 
     def expire_jwts(self) -> None:
         self._access_tokens.clear()
@@ -187,6 +190,8 @@ class FakeBaserow:
         headers: CaseInsensitiveDict[str] | dict[str, str],
         body: bytes | str | None,
     ) -> tuple[int, dict[str, str], bytes]:
+        if self.latency:
+            time.sleep(self.latency)  # outside the lock: concurrent requests interleave
         with self._lock:
             parts = urlsplit(url)
             params = dict(parse_qsl(parts.query, keep_blank_values=True))

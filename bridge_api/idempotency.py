@@ -1,0 +1,97 @@
+"""Idempotency-Key on writes (Stripe's scheme).
+
+A retried request with the same key and the same method, path and body gets the first response
+again, without a second write. The same key with a different request is 409. Keys belong to a
+token and live 24 hours. A request that failed with an exception or a 5xx leaves no record, so
+it can be retried.
+"""
+
+import functools
+import hashlib
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from bridge_api.errors import BridgeError, ErrorCode
+from bridge_api.models import IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+LIFETIME = timedelta(hours=24)
+
+
+def _request_hash(request: Request) -> str:
+    body = request._request.body  # read (and cached by Django) before DRF parses it
+    material = f"{request.method} {request.get_full_path()}\n".encode() + body
+    return hashlib.sha256(material).hexdigest()
+
+
+def _claim(token_key_id: str, key: str, digest: str) -> tuple[IdempotencyRecord, bool]:
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():  # a savepoint: a duplicate key must not poison the caller
+                record = IdempotencyRecord.objects.create(
+                    token_key_id=token_key_id, key=key, request_hash=digest
+                )
+            return record, True
+        except IntegrityError:
+            existing = IdempotencyRecord.objects.filter(token_key_id=token_key_id, key=key).first()
+            if existing is None:
+                continue  # released in between: try again
+            if existing.created_at < timezone.now() - LIFETIME:
+                existing.delete()
+                continue
+            return existing, False
+    raise BridgeError(ErrorCode.CONFLICT, "This Idempotency-Key is contended; retry.")
+
+
+def idempotent(method: Callable[..., Response]) -> Callable[..., Response]:
+    @functools.wraps(method)
+    def wrapper(view: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
+        key = request.headers.get(HEADER)
+        if key is None or request.auth is None:
+            return method(view, request, *args, **kwargs)
+        if not key or len(key) > 255 or not key.isprintable():
+            raise BridgeError(
+                ErrorCode.VALIDATION_ERROR,
+                details={HEADER: ["Must be 1 to 255 printable characters."]},
+            )
+        digest = _request_hash(request)
+        record, claimed = _claim(request.auth.key_id, key, digest)  # type: ignore[union-attr]
+        if not claimed:
+            if record.request_hash != digest:
+                raise BridgeError(
+                    ErrorCode.CONFLICT,
+                    "This Idempotency-Key was already used for a different request.",
+                    details={HEADER: key},
+                )
+            if not record.completed:
+                raise BridgeError(
+                    ErrorCode.CONFLICT,
+                    "A request with this Idempotency-Key is still being processed; retry later.",
+                    details={HEADER: key},
+                )
+            return Response(
+                record.response_body,
+                status=record.status_code or 200,
+                headers={"Idempotent-Replayed": "true"},
+            )
+        try:
+            response = method(view, request, *args, **kwargs)
+        except BaseException:
+            record.delete()
+            raise
+        if response.status_code >= 500:
+            record.delete()
+        else:
+            record.completed = True
+            record.status_code = response.status_code
+            record.response_body = response.data
+            record.save(update_fields=["completed", "status_code", "response_body"])
+        return response
+
+    return wrapper

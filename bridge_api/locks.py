@@ -1,0 +1,72 @@
+"""Serialising check-and-write: a lock per module, personne, attribution or intervention.
+
+With Redis the locks hold across processes and machines (redis-py's Lock, with an expiry so a
+crashed holder cannot block forever). Without Redis (the zero-configuration mode, one process)
+they are process-local. If Redis is unreachable writes are refused: correctness first.
+"""
+
+import contextlib
+import threading
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from typing import Any
+
+from django.conf import settings
+
+from bridge_api.errors import BridgeError, ErrorCode
+
+# Longer than the slowest write path (Baserow timeouts and retries included).
+LOCK_EXPIRY_SECONDS = 120
+LOCK_WAIT_SECONDS = 10
+
+_local_locks: dict[str, threading.Lock] = defaultdict(threading.Lock)
+
+
+@contextmanager
+def _redis_lock(name: str) -> Iterator[None]:
+    from django_redis import get_redis_connection
+    from redis.exceptions import LockError, RedisError
+
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "bridge")
+    try:
+        lock: Any = get_redis_connection("default").lock(
+            f"{prefix}:lock:{name}", timeout=LOCK_EXPIRY_SECONDS, blocking_timeout=LOCK_WAIT_SECONDS
+        )
+        acquired = lock.acquire()
+    except RedisError as exc:
+        raise BridgeError(
+            ErrorCode.NOT_READY, "Writes are paused: Redis (used for write locks) is unreachable."
+        ) from exc
+    if not acquired:
+        raise BridgeError(
+            ErrorCode.CONFLICT,
+            f"Another write on {name} is in progress; retry in a moment.",
+            details={"lock": name},
+        )
+    try:
+        yield
+    finally:
+        with contextlib.suppress(LockError, RedisError):  # expired meanwhile: nothing to release
+            lock.release()
+
+
+@contextmanager
+def _local_lock(name: str) -> Iterator[None]:
+    lock = _local_locks[name]
+    if not lock.acquire(timeout=LOCK_WAIT_SECONDS):
+        raise BridgeError(ErrorCode.CONFLICT, f"Another write on {name} is in progress; retry.")
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@contextmanager
+def entity_locks(*names: str) -> Iterator[None]:
+    """Hold every named lock (taken in sorted order, so two writers never deadlock)."""
+    take = _redis_lock if settings.REDIS_URL else _local_lock
+    with ExitStack() as stack:
+        for name in sorted(set(names)):
+            stack.enter_context(take(name))
+        yield

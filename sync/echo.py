@@ -1,0 +1,64 @@
+"""The echo ledger: recognising the bridge's own writes when Baserow reports them back.
+
+Values are compared in a canonical form that is the same whether they come from what the bridge
+sent (write format: ids, option values, numbers) or from a webhook item (read format: link
+objects, select objects, decimal strings).
+"""
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils import timezone
+
+from integrations.baserow.schema import SCHEMA
+from sync.models import EchoLedgerEntry
+
+# How long a recorded write is looked for among incoming events.
+ECHO_WINDOW = timedelta(hours=1)
+
+
+def _canonical(field_type: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if field_type == "number":
+        try:
+            return str(Decimal(str(value)).normalize())
+        except InvalidOperation:
+            return str(value)
+    if field_type == "link_row":
+        return sorted(item["id"] if isinstance(item, dict) else int(item) for item in value)
+    if field_type == "single_select":
+        return value.get("value") if isinstance(value, dict) else str(value)
+    if field_type == "multiple_select":
+        return sorted(item.get("value") if isinstance(item, dict) else str(item) for item in value)
+    return str(value)
+
+
+def echo_digest(entity: str, values: Mapping[str, Any]) -> str:
+    """Hash of `values` (logical field → value, either format) in canonical form."""
+    fields = SCHEMA[entity]
+    canonical = {name: _canonical(fields[name].type, values[name]) for name in sorted(values)}
+    return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
+
+
+def echo_record(*, entity: str, row_id: int, values: Mapping[str, Any]) -> EchoLedgerEntry:
+    return EchoLedgerEntry.objects.create(
+        entity=entity, row_id=row_id, fields=sorted(values), digest=echo_digest(entity, values)
+    )
+
+
+def echo_matches(*, entity: str, row_id: int, item: Mapping[str, Any]) -> bool:
+    """Whether `item` (a row as Baserow reports it, logical names) shows a recent bridge write."""
+    recent = EchoLedgerEntry.objects.filter(
+        entity=entity, row_id=row_id, created_at__gte=timezone.now() - ECHO_WINDOW
+    )
+    for entry in recent:
+        if all(name in item for name in entry.fields):
+            subset = {name: item[name] for name in entry.fields}
+            if echo_digest(entity, subset) == entry.digest:
+                return True
+    return False
