@@ -3,10 +3,15 @@
 import os
 import tempfile
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+from config.env import env  # also reads .env, as the application will
+
+bind = os.environ.get("GUNICORN_BIND") or "0.0.0.0:8000"
+# Demo mode (no BASEROW_URL): the in-process Baserow lives in one process, so one worker with
+# threads serves it, and a write is visible to the next request. Otherwise processes scale out.
+_demo = not env.str("BASEROW_URL", default="")
+workers = int(os.environ.get("GUNICORN_WORKERS") or (1 if _demo else 2))
+threads = int(os.environ.get("GUNICORN_THREADS") or (4 if _demo else 1))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 graceful_timeout = 20
 keepalive = 5
 accesslog = None  # the bridge logs each request itself, as JSON, with its request id

@@ -23,10 +23,10 @@ from bridge_api.serializers import HoursField
 from tokens.scopes import Scope
 
 
-def _hours_input(**kwargs: Any) -> serializers.DecimalField:
-    """Hours in a request body: a JSON number (or numeric string), at least 0, 2 decimals."""
+def _hours_input(minimum: Decimal | None = Decimal(0), **kwargs: Any) -> serializers.DecimalField:
+    """Hours in a request body: a JSON number (or numeric string), 2 decimals."""
     return serializers.DecimalField(
-        max_digits=7, decimal_places=2, coerce_to_string=False, min_value=Decimal(0), **kwargs
+        max_digits=7, decimal_places=2, coerce_to_string=False, min_value=minimum, **kwargs
     )
 
 
@@ -58,7 +58,7 @@ def _positive(value: Decimal) -> Decimal:
 
 class AttribuerInputSerializer(serializers.Serializer):
     personne_id = serializers.IntegerField(min_value=1)
-    heures = _hours_input(validators=[_positive])
+    heures = _hours_input(minimum=None, validators=[_positive])
     date_debut = serializers.DateField(required=False, allow_null=True, default=None)
 
 
