@@ -189,10 +189,10 @@ def _upstream_error(exc: Exception) -> BridgeError | None:
     return None
 
 
-def payload_too_large() -> BridgeError:
+def payload_too_large(limit: int | None = None) -> BridgeError:
     from django.conf import settings
 
-    limit = settings.BRIDGE_MAX_BODY_BYTES
+    limit = limit or settings.BRIDGE_MAX_BODY_BYTES
     return BridgeError(
         ErrorCode.PAYLOAD_TOO_LARGE,
         f"The request body is larger than the limit of {limit} bytes.",

@@ -39,10 +39,21 @@ def check_baserow() -> str:
     return "ok"
 
 
+def check_docmost() -> str:
+    from integrations.docmost.connection import docmost
+
+    connection = docmost()
+    if connection.is_demo:
+        return "demo mode (in-process Docmost; set DOCMOST_URL for a real one)"
+    connection.client.check()
+    return "ok"
+
+
 READINESS_CHECKS: dict[str, ReadinessCheck] = {
     "database": check_database,
     "redis": check_redis,
     "baserow": check_baserow,
+    "docmost": check_docmost,
 }
 
 

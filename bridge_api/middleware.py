@@ -63,6 +63,13 @@ class RequestContextMiddleware:
             reset_request_id(context_token)
 
 
+def body_limit(path: str) -> int:
+    """Webhooks carry up to 200 full rows; API requests are small."""
+    if path.startswith("/api/webhooks/"):
+        return int(settings.BRIDGE_WEBHOOK_MAX_BODY_BYTES)
+    return int(settings.BRIDGE_MAX_BODY_BYTES)
+
+
 class BodySizeLimitMiddleware:
     """Answers 413 from the declared Content-Length, before anything reads or parses the body."""
 
@@ -79,7 +86,7 @@ class BodySizeLimitMiddleware:
                 "The Content-Length header is not a number.",
                 details={"Content-Length": [declared[:32]]},
             )
-        if length > settings.BRIDGE_MAX_BODY_BYTES:
-            error = payload_too_large()
+        if length > body_limit(request.path):
+            error = payload_too_large(body_limit(request.path))
             return error_response(error.code, error.message, error.details)
         return self.get_response(request)

@@ -443,9 +443,20 @@ def _after_intervention_write(
         tache = writer.repo.get("tache", tache_id)
         if tache.projet is not None:
             cache_invalidate_projet(tache.projet.id)
+    alert = alert_if_over_agency_capacity(personne, interventions)
+    if alert is not None:
+        writer.effects.append(f"alert {alert.pk}: agency over-capacity")
+
+
+def alert_if_over_agency_capacity(
+    personne: Personne, interventions: list[Intervention]
+) -> Alert | None:
+    """Over agency capacity is allowed, but the admins hear of it (console, email, metric)."""
     capacity = personne_capacity(personne, [], interventions)
-    if capacity.heures_restantes_agence < 0:
-        AGENCY_OVERCAPACITY.inc()
+    if capacity.heures_restantes_agence >= 0:
+        return None
+    AGENCY_OVERCAPACITY.inc()
+    with transaction.atomic():
         alert = Alert.objects.create(
             kind=Alert.Kind.AGENCY_OVERCAPACITY,
             entity="personne",
@@ -460,9 +471,9 @@ def _after_intervention_write(
                 "heures_realisees_agence": num(capacity.heures_realisees_agence),
             },
         )
-        writer.effects.append(f"alert {alert.pk}: agency over-capacity")
         alert_id = alert.pk
-        writer.on_commit(lambda: tasks.alert_agency_overcapacity.delay(alert_id))
+        transaction.on_commit(lambda: tasks.alert_agency_overcapacity.delay(alert_id))
+    return alert
 
 
 def intervention_create(
@@ -594,3 +605,33 @@ def intervention_cancel(
         change,
         "intervention.cancel",
     )
+
+
+def formation_close_if_complete(*, formation_id: int, actor: Actor) -> str | None:
+    """OP-07 when a module's statut changed outside the bridge (a Baserow webhook)."""
+    writer = Writer(actor, dry_run=False)
+    repo = writer.repo
+    with entity_locks(f"formation:{formation_id}"):
+        formation = repo.get("formation", formation_id)
+        if formation.statut == "cloturee":
+            return None
+        blocs = repo.linked("bloc", "formation", [formation_id])
+        modules = repo.linked("module", "bloc", [b.id for b in blocs])
+        if not rules.formation_should_close(modules):
+            return None
+        writer.write(
+            "formation",
+            "formation.auto_close",
+            {"statut": "cloturee"},
+            before=formation,
+            row_id=formation_id,
+        )
+        cache_invalidate_formation(formation_id)
+    return f"formation {formation_id} → cloturee (OP-07)"
+
+
+def docmost_ids_write_back(
+    *, entity: str, row_id: int, values: Mapping[str, Any], actor: Actor
+) -> None:
+    """Store Docmost ids on a Baserow row (sync), without firing webhooks, in the echo ledger."""
+    Writer(actor, dry_run=False).write(entity, f"{entity}.docmost_ids", values, row_id=row_id)

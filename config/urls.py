@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from bridge_api import views as api_views
+from sync import urls as sync_urls
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -16,6 +17,8 @@ urlpatterns = [
     path("api/redoc/", api_views.RedocView.as_view(url_name="schema"), name="redoc"),
     path("api/v1/tokens/", include("tokens.urls")),
     path("api/v1/", include("bridge_api.urls")),
+    path("api/v1/sync/", include(sync_urls.api_urlpatterns)),
+    path("api/webhooks/baserow/", include(sync_urls.webhook_urlpatterns)),
 ]
 
 if settings.BRIDGE_BENCH_FLOOR:

@@ -51,14 +51,45 @@ def echo_record(*, entity: str, row_id: int, values: Mapping[str, Any]) -> EchoL
     )
 
 
-def echo_matches(*, entity: str, row_id: int, item: Mapping[str, Any]) -> bool:
-    """Whether `item` (a row as Baserow reports it, logical names) shows a recent bridge write."""
+def changed_fields(
+    entity: str, item: Mapping[str, Any], before: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """The schema fields `item` changes compared with `before` (all of them without `before`)."""
+    fields = SCHEMA[entity]
+    changed = {}
+    for name, value in item.items():
+        if name not in fields:
+            continue
+        if before is None or _canonical(fields[name].type, value) != _canonical(
+            fields[name].type, before.get(name)
+        ):
+            changed[name] = value
+    return changed
+
+
+def echo_matches(
+    *,
+    entity: str,
+    row_id: int,
+    item: Mapping[str, Any],
+    before: Mapping[str, Any] | None = None,
+) -> bool:
+    """Whether the change `before` → `item` is exactly a recent write of the bridge.
+
+    The change, not the state: a row keeps showing what the bridge wrote long after, and a
+    person's later edit of another field must not pass for an echo. So every changed field must
+    be one the bridge wrote, with the value it wrote. Without `before` (a creation) every field
+    counts as changed.
+    """
+    changed = changed_fields(entity, item, before)
+    if not changed:
+        return False
     recent = EchoLedgerEntry.objects.filter(
         entity=entity, row_id=row_id, created_at__gte=timezone.now() - ECHO_WINDOW
     )
     for entry in recent:
-        if all(name in item for name in entry.fields):
-            subset = {name: item[name] for name in entry.fields}
-            if echo_digest(entity, subset) == entry.digest:
-                return True
+        if not set(changed) <= set(entry.fields) or not all(n in item for n in entry.fields):
+            continue
+        if echo_digest(entity, {name: item[name] for name in entry.fields}) == entry.digest:
+            return True
     return False

@@ -28,6 +28,10 @@ class Alert(models.Model):
 
     class Kind(models.TextChoices):
         AGENCY_OVERCAPACITY = "agency_overcapacity", "Agency over-capacity"
+        FORMATION_OVERCAPACITY = "formation_overcapacity", "Formation over-capacity"
+        WEBHOOK_QUARANTINED = "webhook_quarantined", "Webhook quarantined"
+        SYNC_FAILED = "sync_failed", "Sync failed (dead letter)"
+        LOOP_SUSPECTED = "loop_suspected", "Loop suspected (circuit open)"
         OTHER = "other", "Other"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -43,3 +47,73 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.message[:60]}"
+
+
+class WebhookEvent(models.Model):
+    """One Baserow webhook delivery, stored before it is acknowledged (the durable inbox).
+
+    Unique on (webhook_id, event_id, batch_id): `event_id` alone is shared by every webhook one
+    change fires, and large linked-table payloads are split in batches with the same event_id.
+    Duplicate and concurrent deliveries collapse into one row.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        PROCESSING = "processing", "Processing"
+        DONE = "done", "Done"
+        SKIPPED = "skipped", "Skipped (nothing to do)"
+        FAILED = "failed", "Failed (dead letter)"
+        QUARANTINED = "quarantined", "Quarantined (malformed)"
+
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    kind = models.CharField(max_length=40)
+    webhook_id = models.BigIntegerField(default=0, help_text="0 for Baserow's test calls.")
+    event_id = models.CharField(max_length=64)
+    batch_id = models.PositiveIntegerField(default=0)
+    event_type = models.CharField(max_length=40, blank=True)
+    table_id = models.BigIntegerField(null=True, blank=True)
+    payload = models.JSONField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    outcome = models.TextField(blank=True, help_text="What processing did, item by item.")
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["webhook_id", "event_id", "batch_id"], name="webhook_delivery_once"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.event_type} {self.event_id[:8]} ({self.status})"
+
+
+class EntityLink(models.Model):
+    """A Baserow row and the Docmost page or space that mirrors it."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    entity = models.CharField(max_length=32)
+    row_id = models.BigIntegerField()
+    docmost_space_id = models.CharField(max_length=64, blank=True)
+    docmost_page_id = models.CharField(max_length=64, blank=True)
+    title = models.CharField(max_length=255, blank=True)
+    state = models.JSONField(default=dict, blank=True, help_text="Last synced values (statut, …).")
+    source_deleted_at = models.DateTimeField(
+        null=True, blank=True, help_text="The row disappeared from Baserow; the page is kept."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "row_id"], name="one_link_per_row")
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.entity} {self.row_id} → {self.docmost_page_id or self.docmost_space_id or '…'}"
+        )

@@ -107,4 +107,5 @@ from config.settings.cache import *  # noqa: E402,F403
 from config.settings.celery import *  # noqa: E402,F403
 from config.settings.email import *  # noqa: E402,F403
 from config.settings.logging import *  # noqa: E402,F403
+from config.settings.sync import *  # noqa: E402,F403
 from config.settings.tokens import *  # noqa: E402,F403

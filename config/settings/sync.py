@@ -1,0 +1,38 @@
+"""Baserow webhooks, the inbox relay, loop protection, and the Docmost connection."""
+
+from config.env import env
+
+# Baserow can only send static custom headers: each webhook is configured with this header and
+# one of these secrets (high entropy, comma separated so they can be rotated).
+BASEROW_WEBHOOK_HEADER = env.str("BASEROW_WEBHOOK_HEADER", default="X-Bridge-Webhook-Secret")
+BASEROW_WEBHOOK_SECRETS = [s for s in env.list("BASEROW_WEBHOOK_SECRETS", default=[]) if s]
+# Optional Standard Webhooks signatures (a signing relay in front): whsec_… secrets.
+STANDARD_WEBHOOK_SECRETS = [s for s in env.list("STANDARD_WEBHOOK_SECRETS", default=[]) if s]
+STANDARD_WEBHOOK_TOLERANCE_SECONDS = 300
+# Webhook bodies may be larger than API requests (200 full rows).
+BRIDGE_WEBHOOK_MAX_BODY_BYTES = env.int("BRIDGE_WEBHOOK_MAX_BODY_BYTES", default=5 * 1024 * 1024)
+
+# Pending inbox events older than this are re-enqueued by the relay (broker outage at commit).
+SYNC_RELAY_AFTER_SECONDS = env.int("SYNC_RELAY_AFTER_SECONDS", default=60)
+# Attempts before an event is dead-lettered (status failed).
+SYNC_MAX_ATTEMPTS = env.int("SYNC_MAX_ATTEMPTS", default=6)
+# At most one identical sync per entity row in this window (seconds).
+SYNC_IDENTICAL_WINDOW_SECONDS = env.int("SYNC_IDENTICAL_WINDOW_SECONDS", default=300)
+# More than this many events for one row within a minute opens its circuit (loop suspected).
+SYNC_LOOP_THRESHOLD = env.int("SYNC_LOOP_THRESHOLD", default=10)
+SYNC_CIRCUIT_OPEN_SECONDS = env.int("SYNC_CIRCUIT_OPEN_SECONDS", default=600)
+
+# Docmost. Without DOCMOST_URL the bridge uses an in-process Docmost (demo mode, tests).
+DOCMOST_URL = env.str("DOCMOST_URL", default="")
+DOCMOST_EMAIL = env.str("DOCMOST_EMAIL", default="")
+DOCMOST_PASSWORD = env.str("DOCMOST_PASSWORD", default="")
+# The space that receives one page per projet (created if missing).
+DOCMOST_AGENCY_SPACE_NAME = env.str("DOCMOST_AGENCY_SPACE_NAME", default="[AGENCE] Projets")
+DOCMOST_AGENCY_SPACE_SLUG = env.str("DOCMOST_AGENCY_SPACE_SLUG", default="agence-projets")
+
+CELERY_BEAT_SCHEDULE = {
+    "relay-pending-webhook-events": {
+        "task": "sync.relay_pending_events",
+        "schedule": env.int("SYNC_RELAY_EVERY_SECONDS", default=30),
+    },
+}

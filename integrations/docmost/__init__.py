@@ -1,0 +1,1 @@
+"""Docmost: HTTP client and an in-process fake (tests and demo)."""

@@ -1,0 +1,501 @@
+"""Processing of inbox events: decide from current Baserow state, act once, never loop.
+
+An event is claimed (attempt counted in the database), then each of its rows is handled:
+- no-op `rows.updated` (same mapped values before and after) and echoes of the bridge's own
+  writes (echo ledger) are skipped;
+- at most one identical sync per row in 5 minutes; more than 10 identical events for a row in a
+  minute opens its circuit (loop suspected) and alerts the admins;
+- the handler re-reads the row from Baserow: the payload is only a hint, so out-of-order, late
+  and duplicate deliveries converge on the current state, and a deleted row is never resurrected.
+Failures leave the event pending with a capped, jittered backoff (`next_attempt_at`) for the relay;
+after SYNC_MAX_ATTEMPTS it is dead-lettered (`failed`) with its error and an alert.
+"""
+
+import hashlib
+import logging
+import random
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.db.models import Count, Min
+from django.utils import timezone
+
+from bridge_api import tasks as notifications
+from bridge_api.cache import (
+    cache_invalidate_formation,
+    cache_invalidate_personne,
+    cache_invalidate_projet,
+)
+from bridge_api.errors import BridgeError, ErrorCode
+from bridge_api.locks import entity_locks
+from bridge_api.repository import Repository
+from bridge_api.writes import (
+    Actor,
+    alert_if_over_agency_capacity,
+    docmost_ids_write_back,
+    formation_close_if_complete,
+)
+from domain.errors import NotFound
+from domain.rollups import personne_capacity
+from integrations.baserow.client import BaserowUnavailable
+from integrations.baserow.connection import baserow
+from integrations.docmost.client import DocmostUnavailable
+from integrations.docmost.connection import docmost
+from sync.echo import echo_digest, echo_matches
+from sync.ingress import KIND_ENTITY
+from sync.models import Alert, EntityLink, WebhookEvent
+
+logger = logging.getLogger("bridge.sync")
+SYNC_ACTOR = Actor(token_name="sync (Baserow webhook)")  # noqa: S106 - a label, not a secret
+# Failures expected to go away by themselves (logged without a traceback).
+TRANSIENT: tuple[type[BaseException], ...] = (BaserowUnavailable, DocmostUnavailable, BridgeError)
+LEASE = timedelta(minutes=10)  # a claimed event not finished by then is relayed again
+
+
+def expected_table_id(kind: str) -> int | None:
+    try:
+        return baserow().mapping.table(KIND_ENTITY[kind]).table_id
+    except Exception:  # mapping not loadable: the event is still stored and processed later
+        return None
+
+
+# -- lifecycle of an inbox event ------------------------------------------------------------------
+
+
+def event_claim(event_id: int) -> WebhookEvent | None:
+    """Take the event for processing (one worker at a time), counting the attempt."""
+    with transaction.atomic():
+        event = (
+            WebhookEvent.objects.select_for_update(skip_locked=True)
+            .filter(
+                pk=event_id,
+                status__in=[WebhookEvent.Status.PENDING, WebhookEvent.Status.PROCESSING],
+            )
+            .first()
+        )
+        if event is None:
+            return None
+        event.status = WebhookEvent.Status.PROCESSING
+        event.attempts += 1
+        event.next_attempt_at = timezone.now() + LEASE
+        event.save(update_fields=["status", "attempts", "next_attempt_at"])
+    return event
+
+
+def backoff_seconds(attempts: int) -> float:
+    """Capped exponential backoff with jitter (half to full of the capped delay)."""
+    capped = min(settings.CELERY_RETRY_BACKOFF_MAX, 15 * 2 ** max(0, attempts - 1))
+    return capped * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not security
+
+
+def event_process(event: WebhookEvent) -> None:
+    lines = handle(event)
+    skipped = all(line.endswith("skipped") for line in lines)
+    event.status = WebhookEvent.Status.SKIPPED if skipped else WebhookEvent.Status.DONE
+    event.outcome = "\n".join(lines)
+    event.processed_at = timezone.now()
+    event.last_error = ""
+    event.next_attempt_at = None
+    event.save(update_fields=["status", "outcome", "processed_at", "last_error", "next_attempt_at"])
+
+
+def event_fail(event: WebhookEvent, error: BaseException) -> bool:
+    """Record a failed attempt; returns True when the event is now dead-lettered."""
+    event.last_error = f"{type(error).__name__}: {error}"[:2000]
+    final = event.attempts >= settings.SYNC_MAX_ATTEMPTS
+    if final:
+        event.status = WebhookEvent.Status.FAILED
+        event.next_attempt_at = None
+        Alert.objects.create(
+            kind=Alert.Kind.SYNC_FAILED,
+            entity="webhook_event",
+            entity_id=event.pk,
+            message=f"Inbox event {event.pk} ({event.kind}) failed {event.attempts} times: "
+            f"{event.last_error}",
+        )
+    else:
+        event.status = WebhookEvent.Status.PENDING
+        event.next_attempt_at = timezone.now() + timedelta(seconds=backoff_seconds(event.attempts))
+    event.save(update_fields=["last_error", "status", "next_attempt_at"])
+    return final
+
+
+def event_replay(*, event_id: int) -> WebhookEvent:
+    """Back in the queue with a fresh attempt budget (admin action and API). Idempotent."""
+    from sync.tasks import process_webhook_event
+
+    event = WebhookEvent.objects.filter(pk=event_id).first()
+    if event is None:
+        raise BridgeError(ErrorCode.NOT_FOUND, f"No inbox event {event_id}.")
+    if event.status == WebhookEvent.Status.QUARANTINED:
+        raise BridgeError(
+            ErrorCode.CONFLICT, "A quarantined event cannot be replayed: its payload is malformed."
+        )
+    event.status = WebhookEvent.Status.PENDING
+    event.attempts = 0
+    event.next_attempt_at = None
+    event.save(update_fields=["status", "attempts", "next_attempt_at"])
+    event_pk = event.pk
+    transaction.on_commit(lambda: process_webhook_event.delay(event_pk), robust=True)
+    return event
+
+
+def events_due(now: Any = None) -> list[int]:
+    """Pending events whose time has come, and claimed ones whose worker vanished."""
+    now = now or timezone.now()
+    fresh_limit = now - timedelta(seconds=settings.SYNC_RELAY_AFTER_SECONDS)
+    pending = WebhookEvent.objects.filter(status=WebhookEvent.Status.PENDING)
+    due = pending.filter(next_attempt_at__lte=now) | pending.filter(
+        next_attempt_at__isnull=True, received_at__lte=fresh_limit
+    )
+    stuck = WebhookEvent.objects.filter(
+        status=WebhookEvent.Status.PROCESSING, next_attempt_at__lte=now
+    )
+    return list((due | stuck).order_by("received_at").values_list("pk", flat=True)[:1000])
+
+
+def sync_overview() -> dict[str, Any]:
+    counts = dict(WebhookEvent.objects.values_list("status").annotate(n=Count("pk")))
+    day_ago = timezone.now() - timedelta(hours=24)
+    oldest = WebhookEvent.objects.filter(status=WebhookEvent.Status.PENDING).aggregate(
+        oldest=Min("received_at")
+    )["oldest"]
+    return {
+        "counts": {status: counts.get(status, 0) for status in WebhookEvent.Status.values},
+        "failed_last_24h": WebhookEvent.objects.filter(
+            status=WebhookEvent.Status.FAILED, received_at__gte=day_ago
+        ).count(),
+        "oldest_pending_at": oldest,
+    }
+
+
+# -- handling -------------------------------------------------------------------------------------
+
+
+def _logical(entity: str, item: dict[str, Any]) -> dict[str, Any]:
+    """A webhook row with the bridge's field names (only the mapped fields it carries)."""
+    from integrations.baserow.schema import SCHEMA
+
+    table = baserow().mapping.table(entity)
+    return {name: item[table.name(name)] for name in SCHEMA[entity] if table.name(name) in item}
+
+
+def _loop_guard(entity: str, row_id: int, digest: str, *, first_attempt: bool) -> str | None:
+    """None to proceed, or why this row's event is skipped (identical sync, open circuit)."""
+    counters = caches["ratelimit"]
+    base = f"sync:{entity}:{row_id}"
+    if counters.get(f"{base}:circuit"):
+        return "circuit open (loop suspected)"
+    seen = None
+    if first_attempt:  # retries of one event are not a loop
+        minute_key = f"{base}:{digest}:minute"
+        counters.add(minute_key, 0, 60)
+        try:
+            seen = counters.incr(minute_key)
+        except ValueError:
+            seen = 1
+    if seen is not None and seen > settings.SYNC_LOOP_THRESHOLD:
+        if counters.add(f"{base}:circuit", 1, settings.SYNC_CIRCUIT_OPEN_SECONDS):
+            Alert.objects.create(
+                kind=Alert.Kind.LOOP_SUSPECTED,
+                entity=entity,
+                entity_id=row_id,
+                message=f"{seen} identical events for {entity} {row_id} within a minute: its "
+                f"sync is paused for {settings.SYNC_CIRCUIT_OPEN_SECONDS // 60} min.",
+            )
+        return "circuit open (loop suspected)"
+    if counters.get(f"{base}:{digest}:synced"):
+        return "identical sync within the last 5 minutes"
+    return None
+
+
+def _mark_synced(entity: str, row_id: int, digest: str) -> None:
+    """Only a sync that succeeded counts towards the one-identical-sync-per-window rule."""
+    caches["ratelimit"].set(
+        f"sync:{entity}:{row_id}:{digest}:synced", 1, settings.SYNC_IDENTICAL_WINDOW_SECONDS
+    )
+
+
+def handle(event: WebhookEvent) -> list[str]:
+    payload = event.payload
+    entity = KIND_ENTITY[event.kind]
+    if event.event_type == "rows.deleted":
+        return [row_deleted(entity, row_id) for row_id in payload["row_ids"]]
+    items = payload["items"]
+    if not event.webhook_id and all(item["id"] == 0 for item in items):
+        return ["Baserow test call: skipped"]
+    before = {item["id"]: item for item in payload.get("old_items") or [] if isinstance(item, dict)}
+    lines = []
+    for item in items:
+        row_id = item["id"]
+        values = _logical(entity, item)
+        digest = echo_digest(entity, values)
+        previous = _logical(entity, before[row_id]) if row_id in before else None
+        if previous is not None and echo_digest(entity, previous) == digest:
+            lines.append(f"{entity} {row_id}: no change on mapped fields, skipped")
+            continue
+        if echo_matches(entity=entity, row_id=row_id, item=values, before=previous):
+            lines.append(f"{entity} {row_id}: echo of the bridge's own write, skipped")
+            continue
+        guarded = _loop_guard(entity, row_id, digest, first_attempt=event.attempts <= 1)
+        if guarded:
+            lines.append(f"{entity} {row_id}: {guarded}, skipped")
+            continue
+        lines.append(HANDLERS[entity](row_id, event.event_type == "rows.created"))
+        _mark_synced(entity, row_id, digest)
+    return lines
+
+
+def row_deleted(entity: str, row_id: int) -> str:
+    """Nothing is deleted in Docmost: the link is flagged for an admin to decide."""
+    updated = EntityLink.objects.filter(
+        entity=entity, row_id=row_id, source_deleted_at__isnull=True
+    ).update(source_deleted_at=timezone.now())
+    if entity == "projet":
+        cache_invalidate_projet(row_id)
+    elif entity == "formation":
+        cache_invalidate_formation(row_id)
+    elif entity in ("attribution", "intervention"):
+        caches["default"].delete_pattern("personne:*")  # type: ignore[attr-defined]
+    return f"{entity} {row_id}: deleted in Baserow" + (", page kept and flagged" if updated else "")
+
+
+# -- per entity -----------------------------------------------------------------------------------
+
+
+def _agency_space_id() -> str:
+    link, _ = EntityLink.objects.get_or_create(entity="agency_space", row_id=0)
+    if link.docmost_space_id:
+        return link.docmost_space_id
+    client = docmost().client
+    try:
+        space = client.create_space(
+            name=settings.DOCMOST_AGENCY_SPACE_NAME, slug=settings.DOCMOST_AGENCY_SPACE_SLUG
+        )
+    except Exception:  # already there (created earlier, or by a person): adopt it
+        space = client.get_space(settings.DOCMOST_AGENCY_SPACE_SLUG)
+    link.docmost_space_id = space["id"]
+    link.title = space.get("name", "")
+    link.save(update_fields=["docmost_space_id", "title", "updated_at"])
+    return link.docmost_space_id
+
+
+def projet_markdown(projet: Any, client_name: str, taches: list[Any]) -> str:
+    from bridge_api.representations import num
+
+    lines = [
+        f"# Projet {projet.nom}",
+        "",
+        f"- **Client :** {client_name}",
+        f"- **Statut :** {projet.statut or '—'}",
+        f"- **Charge estimée :** {num(projet.charge_estimee_h)} h",
+        "",
+        "## Tâches",
+        "",
+    ]
+    for tache in sorted(taches, key=lambda t: t.id):
+        done = "x" if tache.statut == "terminee" else " "
+        lines.append(f"- [{done}] {tache.nom} ({tache.statut or '—'}, {num(tache.estimation_h)} h)")
+    if not taches:
+        lines.append("Aucune tâche pour l'instant.")
+    return "\n".join(lines) + "\n"
+
+
+def _adopt_or_create_page(link: EntityLink, space_id: str, title: str, markdown: str) -> str:
+    """Create the page once, even if a previous attempt died after Docmost created it."""
+    client = docmost().client
+    if link.state.get("creating"):
+        for page in client.iter_recent_pages(space_id=space_id):
+            if page.get("title") == title:
+                return str(page["id"])
+    link.state = {**link.state, "creating": True}
+    link.save(update_fields=["state", "updated_at"])  # committed before Docmost is called
+    return str(client.create_page(space_id=space_id, title=title, markdown=markdown)["id"])
+
+
+def sync_projet(row_id: int, created: bool = False) -> str:
+    """The projet's page in the agency space: created once, title and content kept current."""
+    repo = Repository()
+    with entity_locks(f"sync:projet:{row_id}"):
+        try:
+            projet = repo.get("projet", row_id)
+        except NotFound:
+            return row_deleted("projet", row_id) + " (not resurrected)"
+        client_name = projet.client.value if projet.client else "sans client"
+        title = f"Projet {projet.nom} - {client_name}"
+        taches = repo.linked("tache", "projet", [row_id])
+        markdown = projet_markdown(projet, client_name, taches)
+        content_hash = hashlib.sha256(f"{title}\n{markdown}".encode()).hexdigest()
+        link, _ = EntityLink.objects.get_or_create(entity="projet", row_id=row_id)
+        space_id = _agency_space_id()
+        if not link.docmost_page_id:
+            link.docmost_page_id = _adopt_or_create_page(link, space_id, title, markdown)
+            link.docmost_space_id = space_id
+            action = "page created"
+        elif link.state.get("hash") != content_hash:
+            docmost().client.update_page(
+                page_id=link.docmost_page_id, title=title, markdown=markdown
+            )
+            action = "page updated"
+        else:
+            action = "page already current"
+        previous_statut = link.state.get("statut")
+        link.title = title
+        link.source_deleted_at = None
+        link.state = {"statut": projet.statut, "hash": content_hash}
+        link.save()
+        if projet.docmost_page_id != link.docmost_page_id:
+            docmost_ids_write_back(
+                entity="projet",
+                row_id=row_id,
+                values={"docmost_page_id": link.docmost_page_id},
+                actor=SYNC_ACTOR,
+            )
+        if projet.statut == "livre" and previous_statut != "livre":
+            transaction.on_commit(lambda: notifications.notify_projet_delivered.delay(row_id))
+            action += ", billing notice sent"
+        cache_invalidate_projet(row_id)
+    return f"projet {row_id}: {action}"
+
+
+def sync_formation(row_id: int, created: bool = False) -> str:
+    """A Docmost space "[CFA] <nom>" per formation, with one page per bloc."""
+    repo = Repository()
+    client = docmost().client
+    with entity_locks(f"sync:formation:{row_id}"):
+        try:
+            formation = repo.get("formation", row_id)
+        except NotFound:
+            return row_deleted("formation", row_id) + " (not resurrected)"
+        name = f"[CFA] {formation.nom}"[:100]
+        link, _ = EntityLink.objects.get_or_create(entity="formation", row_id=row_id)
+        slug = f"cfa-{row_id}"
+        if not link.docmost_space_id:
+            try:
+                space = client.create_space(name=name, slug=slug)
+            except Exception:  # created by an attempt that died before saving: adopt it
+                space = client.get_space(slug)
+            link.docmost_space_id = space["id"]
+            action = "space created"
+        elif link.title != name:
+            client.update_space(space_id=link.docmost_space_id, name=name)
+            action = "space renamed"
+        else:
+            action = "space already current"
+        link.title = name
+        link.source_deleted_at = None
+        link.save()
+        blocs = repo.linked("bloc", "formation", [row_id])
+        created_pages = 0
+        for bloc in sorted(blocs, key=lambda b: (b.ordre, b.id)):
+            bloc_link, _ = EntityLink.objects.get_or_create(entity="bloc", row_id=bloc.id)
+            if not bloc_link.docmost_page_id:
+                bloc_link.docmost_page_id = _adopt_or_create_page(
+                    bloc_link, link.docmost_space_id, bloc.nom, f"# {bloc.nom}\n"
+                )
+                bloc_link.docmost_space_id = link.docmost_space_id
+                created_pages += 1
+            elif bloc_link.title != bloc.nom:
+                client.update_page(page_id=bloc_link.docmost_page_id, title=bloc.nom)
+            bloc_link.title = bloc.nom
+            bloc_link.state = {}
+            bloc_link.save()
+            if bloc.docmost_page_id != bloc_link.docmost_page_id:
+                docmost_ids_write_back(
+                    entity="bloc",
+                    row_id=bloc.id,
+                    values={"docmost_page_id": bloc_link.docmost_page_id},
+                    actor=SYNC_ACTOR,
+                )
+        if formation.docmost_space_id != link.docmost_space_id:
+            docmost_ids_write_back(
+                entity="formation",
+                row_id=row_id,
+                values={"docmost_space_id": link.docmost_space_id},
+                actor=SYNC_ACTOR,
+            )
+        cache_invalidate_formation(row_id)
+    return f"formation {row_id}: {action}, {created_pages} bloc page(s) created"
+
+
+def attribution_changed(row_id: int, created: bool = False) -> str:
+    """Caches, a capacity check (edits in Baserow bypass RG-02) and, if new, the formateur."""
+    repo = Repository()
+    try:
+        attribution = repo.get("attribution", row_id)
+    except NotFound:
+        return row_deleted("attribution", row_id)
+    notes = []
+    if attribution.personne is not None:
+        personne = repo.get("personne", attribution.personne.id)
+        cache_invalidate_personne(personne.id)
+        attributions = repo.linked("attribution", "personne", [personne.id])
+        capacity = personne_capacity(personne, attributions, [])
+        if capacity.heures_restantes_formation < 0:
+            Alert.objects.create(
+                kind=Alert.Kind.FORMATION_OVERCAPACITY,
+                entity="personne",
+                entity_id=personne.id,
+                message=f"{personne.nom_prenom} dépasse sa capacité de formation de "
+                f"{-capacity.heures_restantes_formation} h (modification faite dans Baserow).",
+            )
+            notes.append("formation over-capacity alert")
+    if attribution.module is not None:
+        module = repo.get("module", attribution.module.id)
+        if module.bloc is not None:
+            bloc = repo.get("bloc", module.bloc.id)
+            if bloc.formation is not None:
+                cache_invalidate_formation(bloc.formation.id)
+    if created:
+        transaction.on_commit(lambda: notifications.notify_attribution_created.delay(row_id))
+        notes.append("formateur notified")
+    return f"attribution {row_id}: caches invalidated" + "".join(f", {n}" for n in notes)
+
+
+def intervention_changed(row_id: int, created: bool = False) -> str:
+    repo = Repository()
+    try:
+        intervention = repo.get("intervention", row_id)
+    except NotFound:
+        return row_deleted("intervention", row_id)
+    note = ""
+    if intervention.personne is not None:
+        personne = repo.get("personne", intervention.personne.id)
+        cache_invalidate_personne(personne.id)
+        interventions = repo.linked("intervention", "personne", [personne.id])
+        if alert_if_over_agency_capacity(personne, interventions):
+            note = ", agency over-capacity alert"
+    if intervention.tache is not None:
+        tache = repo.get("tache", intervention.tache.id)
+        if tache.projet is not None:
+            cache_invalidate_projet(tache.projet.id)
+    return f"intervention {row_id}: caches invalidated{note}"
+
+
+def module_changed(row_id: int, created: bool = False) -> str:
+    """OP-07: a module realised in Baserow may close its formation."""
+    repo = Repository()
+    try:
+        module = repo.get("module", row_id)
+    except NotFound:
+        return f"module {row_id}: deleted in Baserow"
+    if module.bloc is None:
+        return f"module {row_id}: no bloc"
+    bloc = repo.get("bloc", module.bloc.id)
+    if bloc.formation is None:
+        return f"module {row_id}: no formation"
+    cache_invalidate_formation(bloc.formation.id)
+    closed = formation_close_if_complete(formation_id=bloc.formation.id, actor=SYNC_ACTOR)
+    return f"module {row_id}: " + (closed or "formation still open")
+
+
+HANDLERS = {
+    "projet": sync_projet,
+    "formation": sync_formation,
+    "attribution": attribution_changed,
+    "intervention": intervention_changed,
+    "module": module_changed,
+}

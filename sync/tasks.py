@@ -1,0 +1,39 @@
+"""Celery tasks of the sync: process one inbox event; relay the ones left pending."""
+
+import logging
+
+from celery import shared_task
+
+from sync import services
+
+logger = logging.getLogger("bridge.sync")
+
+
+@shared_task(name="sync.process_webhook_event", acks_late=True, reject_on_worker_lost=True)
+def process_webhook_event(event_id: int) -> str:
+    """Process one inbox event. Failures are recorded on the row and retried by the relay."""
+    event = services.event_claim(event_id)
+    if event is None:
+        return "not pending"
+    try:
+        services.event_process(event)
+    except Exception as exc:  # any failure is recorded; the attempt counter bounds retries
+        dead = services.event_fail(event, exc)
+        logger.warning(
+            "bridge.sync.event-failed",
+            extra={"inbox_id": event.pk, "attempts": event.attempts, "dead_letter": dead},
+            exc_info=not isinstance(exc, services.TRANSIENT),
+        )
+        return "dead-lettered" if dead else "will retry"
+    return event.status
+
+
+@shared_task(name="sync.relay_pending_events")
+def relay_pending_events() -> int:
+    """Beat task: re-enqueue due events (retries, broker outages at commit, vanished workers)."""
+    due = services.events_due()
+    for event_id in due:
+        process_webhook_event.delay(event_id)
+    if due:
+        logger.info("bridge.sync.relayed", extra={"count": len(due)})
+    return len(due)
