@@ -31,6 +31,9 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 BASE = f"http://127.0.0.1:{PORT}"
 Scenarios = dict[str, tuple[str, dict[str, str]]]
+WEBHOOK_SECRET = "bench-webhook-secret-0123456789abcdef"  # noqa: S105 - a local bench value
+# What bench/webhook.lua reads: the secret and the demo's projet table id.
+WRK_ENV = {**os.environ, "BENCH_WEBHOOK_SECRET": WEBHOOK_SECRET, "BENCH_PROJET_TABLE": "13"}
 
 
 def bench_env() -> dict[str, str]:
@@ -44,10 +47,15 @@ def bench_env() -> dict[str, str]:
         "REDIS_URL": os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/10",
         "BRIDGE_BENCH_FLOOR": "true",
         "RATE_LIMIT_READ": "100000000/m",  # measure the limiter's cost, never its refusals
+        "RATE_LIMIT_WEBHOOK": "100000000/m",
         "LOG_LEVEL": "INFO",
         "GUNICORN_WORKERS": str(WORKERS),
         "GUNICORN_BIND": f"127.0.0.1:{PORT}",
         "BASEROW_DEMO_PERSONNES": "250",
+        "BASEROW_WEBHOOK_SECRETS": WEBHOOK_SECRET,
+        # Webhook tasks go to a Redis broker nobody drains here: ingress alone is measured
+        # (the end-to-end phase runs a worker).
+        "CELERY_BROKER_URL": os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/13",
     }
 
 
@@ -110,17 +118,19 @@ def baserow_calls(admin: dict[str, str]) -> float:
 
 
 def run_wrk(
-    wrk: str, path: str, headers: dict[str, str], admin: dict[str, str]
+    wrk: str, path: str, headers: dict[str, str], admin: dict[str, str], script: str = ""
 ) -> dict[str, float]:
     command = [wrk, "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency"]
+    if script:  # a Lua script that builds each request (POST bodies)
+        command += ["-s", str(ROOT / "bench" / script)]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     # Warm-up: connection pools, imports, first queries, each worker's demo Baserow.
     warmup = [arg if not arg.startswith("-d") else "-d3s" for arg in command]
-    subprocess.run([*warmup, f"{BASE}{path}"], capture_output=True, check=True)
+    subprocess.run([*warmup, f"{BASE}{path}"], capture_output=True, check=True, env=WRK_ENV)
     before = baserow_calls(admin)
     output = subprocess.run(
-        [*command, f"{BASE}{path}"], capture_output=True, text=True, check=True
+        [*command, f"{BASE}{path}"], capture_output=True, text=True, check=True, env=WRK_ENV
     ).stdout
     calls = baserow_calls(admin) - before
     done = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
@@ -150,7 +160,8 @@ def serve(
         try:
             wait_until_up(time.time() + 30)
             return {
-                name: run_wrk(wrk, path, hdrs, admin) for name, (path, hdrs) in scenarios.items()
+                name: run_wrk(wrk, path, hdrs, admin, "webhook.lua" if "webhook" in name else "")
+                for name, (path, hdrs) in scenarios.items()
             }
         finally:
             os.killpg(server.pid, signal.SIGTERM)
@@ -172,6 +183,7 @@ def main() -> None:
         "GET /api/v1/tokens/me": ("/api/v1/tokens/me", auth),
         "GET personne (warm)": ("/api/v1/personnes/1", auth),
         "GET personnes, page of 200": ("/api/v1/personnes?per_page=200", auth),
+        "POST webhook (inbox write)": ("/api/webhooks/baserow/projet-changed/", {}),
     }
     cold: Scenarios = {"GET personne (cold)": ("/api/v1/personnes/1", auth)}
     results = serve(env, warm, wrk, auth, results_dir / "gunicorn.log")
@@ -194,6 +206,14 @@ def main() -> None:
             f"{figures['baserow_calls_per_request']:>13.2f}{figures['non_2xx']:>9}"
         )
     (results_dir / "latest.json").write_text(json.dumps(results, indent=2))
+    subprocess.run(["redis-cli", "-u", env["CELERY_BROKER_URL"], "flushdb"], check=False)
+    e2e_env = {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "config.django.base",
+        "CELERY_BROKER_URL": os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/14",
+        "LOG_LEVEL": "WARNING",
+    }
+    subprocess.run([sys.executable, str(ROOT / "bench" / "sync_e2e.py")], env=e2e_env, check=True)
 
 
 if __name__ == "__main__":

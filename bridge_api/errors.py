@@ -223,6 +223,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
 
 
 def handler400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    from django.core.exceptions import DisallowedHost
+
+    if isinstance(exception, DisallowedHost):
+        return error_response(
+            ErrorCode.VALIDATION_ERROR,
+            "This host name is not served here: add it to ALLOWED_HOSTS.",
+            details={"Host": [request.META.get("HTTP_HOST", "")[:100]]},
+        )
     if isinstance(exception, RequestDataTooBig):
         error = payload_too_large()
         return error_response(error.code, error.message, error.details)

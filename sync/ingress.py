@@ -21,10 +21,17 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from prometheus_client import Counter
 
 from sync.models import Alert, WebhookEvent
 
 logger = logging.getLogger("bridge.webhook")
+
+RECEIVED = Counter(
+    "webhook_events_received_total",
+    "Baserow webhook deliveries, by kind and result (accepted, duplicate, quarantined, ignored).",
+    ["kind", "result"],
+)
 
 # The seed's four kinds plus creation/update feeds for projets and formations.
 KIND_ENTITY = {
@@ -167,7 +174,11 @@ def receive(kind: str, body: bytes, table_id_expected: int | None) -> Received:
             batch_id=fields["batch_id"],
         )
         logger.info("bridge.webhook.duplicate", extra={"inbox_id": duplicate.pk})
+        RECEIVED.labels(kind, "duplicate").inc()
         return Received(duplicate, duplicate=True)
+    RECEIVED.labels(
+        kind, "ignored" if event.status == WebhookEvent.Status.SKIPPED else "accepted"
+    ).inc()
     logger.info(
         "bridge.webhook.accepted",
         extra={"inbox_id": event.pk, "event_type": event.event_type, "kind": kind},
@@ -194,5 +205,6 @@ def _quarantine(kind: str, body: bytes, payload: Any, problem: str) -> Received:
             entity="webhook_event",
             entity_id=event.pk,
         )
+    RECEIVED.labels(kind, "quarantined").inc()
     logger.warning("bridge.webhook.quarantined", extra={"inbox_id": event.pk, "problem": problem})
     return Received(event, duplicate=False)

@@ -3,10 +3,17 @@
 import logging
 
 from celery import shared_task
+from prometheus_client import Counter
 
 from sync import services
 
 logger = logging.getLogger("bridge.sync")
+
+PROCESSED = Counter(
+    "webhook_events_processed_total",
+    "Inbox events processed, by kind and outcome (done, skipped, retry, failed).",
+    ["type", "outcome"],
+)
 
 
 @shared_task(name="sync.process_webhook_event", acks_late=True, reject_on_worker_lost=True)
@@ -19,12 +26,14 @@ def process_webhook_event(event_id: int) -> str:
         services.event_process(event)
     except Exception as exc:  # any failure is recorded; the attempt counter bounds retries
         dead = services.event_fail(event, exc)
+        PROCESSED.labels(event.kind, "failed" if dead else "retry").inc()
         logger.warning(
             "bridge.sync.event-failed",
             extra={"inbox_id": event.pk, "attempts": event.attempts, "dead_letter": dead},
             exc_info=not isinstance(exc, services.TRANSIENT),
         )
         return "dead-lettered" if dead else "will retry"
+    PROCESSED.labels(event.kind, event.status).inc()
     return event.status
 
 

@@ -534,3 +534,55 @@ def test_admin_overview_page(admin_client, baserow, run):
     page = admin_client.get("/admin/sync/webhookevent/overview/")
     assert page.status_code == 200
     assert b"Inbox by status" in page.content
+
+
+def test_a_batched_payload_syncs_every_row(baserow, docmost_fake, run):
+    rows = baserow.client.batch_create(
+        baserow.table("projet"), [{"nom": f"Lot {n}", "client": [2]} for n in range(3)]
+    )
+    run(baserow, "projet-changed", baserow.last_event())  # one event, three items
+
+    assert len(rows) == 3
+    for n in range(3):
+        assert len(pages_titled(docmost_fake, f"Projet Lot {n} - Mairie de Nice")) == 1
+
+
+def _signed(body: bytes, secret_bytes: bytes, timestamp: int, message_id: str = "msg_1") -> str:
+    import base64
+    import hashlib
+    import hmac
+
+    signed = f"{message_id}.{timestamp}.".encode() + body
+    return (
+        "v1," + base64.b64encode(hmac.new(secret_bytes, signed, hashlib.sha256).digest()).decode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("age_seconds", "tamper", "status"),
+    [(0, False, 200), (299, False, 200), (301, False, 401), (0, True, 401)],
+)
+def test_standard_webhooks_signatures(baserow, settings, age_seconds, tamper, status):
+    import base64
+    import json
+    import time
+
+    key = b"relay-signing-key-0123456789abcdef"
+    settings.STANDARD_WEBHOOK_SECRETS = ["whsec_" + base64.b64encode(key).decode()]
+    _row, event = new_projet(baserow)
+    body = json.dumps(event).encode()
+    timestamp = int(time.time()) - age_seconds
+    signature = _signed(body, key, timestamp)
+    sent = body.replace(b"Site vitrine", b"Site pirate") if tamper else body
+
+    response = baserow.api.generic(
+        "POST",
+        "/api/webhooks/baserow/projet-changed/",
+        sent,
+        content_type="application/json",
+        HTTP_WEBHOOK_ID="msg_1",
+        HTTP_WEBHOOK_TIMESTAMP=str(timestamp),
+        HTTP_WEBHOOK_SIGNATURE=signature,
+    )
+
+    assert response.status_code == status
