@@ -36,7 +36,7 @@ def main() -> None:
     WebhookEvent.objects.all().delete()
     EntityLink.objects.all().delete()
     app.conf.update(broker_url=os.environ["CELERY_BROKER_URL"], task_always_eager=False)
-    app.connection_for_write().default_channel.client.flushdb()
+    app.connection_for_write().default_channel.client.flushdb()  # type: ignore[attr-defined]
 
     connection = baserow()
     fake_docmost = docmost().fake

@@ -26,12 +26,21 @@ def real_worker():
     worker_index = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
     broker = settings.REDIS_URL.rsplit("/", 1)[0] + f"/{11 + worker_index}"
     previous = {key: app.conf[key] for key in ("broker_url", "task_always_eager", "result_backend")}
-    app.conf.update(broker_url=broker, task_always_eager=False, result_backend=None)
+    _switch_broker(broker=broker, task_always_eager=False, result_backend=None)
     app.connection_for_write().default_channel.client.flushdb()  # no leftovers from a past run
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
-    app.conf.update(previous)
-    connections.close_all()
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            yield
+    finally:
+        _switch_broker(**previous)
+        connections.close_all()
+
+
+def _switch_broker(*, broker=None, broker_url=None, **conf):
+    """Point the app at another broker, dropping the pools built for the previous one."""
+    app.conf.update(broker_url=broker or broker_url, **conf)
+    app._pool = None  # connection pool of the old broker (eager tests may have built it)
+    app.amqp._producer_pool = None
 
 
 def wait_for(predicate, timeout=20.0):
