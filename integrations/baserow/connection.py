@@ -11,8 +11,9 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from integrations.baserow.client import BaserowClient
-from integrations.baserow.fake import FakeBaserow, fake_session
+from integrations.baserow.fake import FakeBaserow
 from integrations.baserow.schema import SchemaMapping, load_mapping
+from integrations.fake_transport import fake_session
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ Every request is recorded in `calls`, so tests can assert exactly what the bridg
 """
 
 import functools
-import http
 import itertools
 import json
 import re
@@ -27,8 +26,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-import requests
-from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
 COLORS = ("blue", "green", "orange", "red", "purple", "yellow", "brown", "gray")
@@ -955,53 +952,3 @@ def _text_of(shown: Any) -> str:
     if isinstance(shown, list):
         return ", ".join(_text_of(item) for item in shown)
     return str(shown)
-
-
-class FakeBaserowAdapter(BaseAdapter):
-    """A `requests` transport that hands every request to a `FakeBaserow`."""
-
-    def __init__(self, fake: FakeBaserow) -> None:
-        super().__init__()
-        self.fake = fake
-
-    def send(
-        self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
-    ) -> requests.Response:
-        status, headers, body = self.fake.handle(
-            request.method or "GET", request.url or "", request.headers, request.body
-        )
-        response = requests.Response()
-        response.status_code = status
-        response.reason = http.HTTPStatus(status).phrase
-        response.headers = CaseInsensitiveDict(headers)
-        response._content = body
-        response.url = request.url or ""
-        response.request = request
-        response.encoding = "utf-8"
-        return response
-
-    def close(self) -> None:
-        pass
-
-
-def fake_session(fake: FakeBaserow) -> requests.Session:
-    session = requests.Session()
-    session.mount(fake.base_url, FakeBaserowAdapter(fake))
-    return session
-
-
-def install_in_responses(fake: FakeBaserow, mock: Any) -> None:
-    """Route every request to `fake.base_url` through a `responses.RequestsMock` to the fake.
-
-    Unlike `FakeBaserowAdapter`, this keeps the real HTTPAdapter (and its urllib3 retries) in
-    the path, so the client's retry behaviour is exercised against the fake.
-    """
-
-    def callback(request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
-        return fake.handle(
-            request.method or "GET", request.url or "", request.headers, request.body
-        )
-
-    pattern = re.compile(re.escape(fake.base_url) + r"/.*")
-    for method in ("GET", "POST", "PATCH", "PUT", "DELETE"):
-        mock.add_callback(method, pattern, callback=callback)

@@ -12,7 +12,8 @@ from django.conf import settings
 from django.core.cache import caches
 
 from integrations.docmost.client import DocmostClient
-from integrations.docmost.fake import FakeDocmost, fake_session
+from integrations.docmost.fake import FakeDocmost
+from integrations.fake_transport import fake_session
 
 TOKEN_KEY = "docmost:token"  # noqa: S105 - a cache key, not a secret
 

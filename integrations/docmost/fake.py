@@ -40,8 +40,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
-import requests
-from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
 LOGIN_LIMIT = 10  # per LOGIN_WINDOW seconds, per auth route (Docmost keys it by client IP too)
@@ -1158,53 +1156,3 @@ class _Throttled(FakeError):
     def __init__(self) -> None:
         super().__init__(429)
         self.body = {"statusCode": 429, "message": "Too many requests"}
-
-
-class FakeDocmostAdapter(BaseAdapter):
-    """A `requests` transport that hands every request to a `FakeDocmost`."""
-
-    def __init__(self, fake: FakeDocmost) -> None:
-        super().__init__()
-        self.fake = fake
-
-    def send(
-        self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
-    ) -> requests.Response:
-        status, headers, body = self.fake.handle(
-            request.method or "POST", request.url or "", request.headers, request.body
-        )
-        response = requests.Response()
-        response.status_code = status
-        response.reason = http.HTTPStatus(status).phrase
-        response.headers = CaseInsensitiveDict(headers)
-        response._content = body
-        response.url = request.url or ""
-        response.request = request
-        response.encoding = "utf-8"
-        return response
-
-    def close(self) -> None:
-        pass
-
-
-def fake_session(fake: FakeDocmost) -> requests.Session:
-    session = requests.Session()
-    session.mount(fake.base_url, FakeDocmostAdapter(fake))
-    return session
-
-
-def install_in_responses(fake: FakeDocmost, mock: Any) -> None:
-    """Route every request to `fake.base_url` through a `responses.RequestsMock` to the fake.
-
-    Unlike `FakeDocmostAdapter`, this keeps the real HTTPAdapter (and its urllib3 retries) in
-    the path, so the client's retry behaviour is exercised against the fake.
-    """
-
-    def callback(request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
-        return fake.handle(
-            request.method or "POST", request.url or "", request.headers, request.body
-        )
-
-    pattern = re.compile(re.escape(fake.base_url) + r"/.*")
-    for method in ("GET", "POST", "PATCH", "PUT", "DELETE"):
-        mock.add_callback(method, pattern, callback=callback)

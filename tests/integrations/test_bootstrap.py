@@ -11,8 +11,9 @@ from django.core.management import CommandError, call_command
 
 from integrations.baserow.bootstrap import BootstrapReport, baserow_bootstrap
 from integrations.baserow.client import BaserowClient
-from integrations.baserow.fake import FakeBaserow, fake_session, install_in_responses
+from integrations.baserow.fake import FakeBaserow
 from integrations.baserow.schema import ENTITIES, SCHEMA, parse_mapping, primary_field
+from integrations.fake_transport import fake_session, install_in_responses
 
 SCHEMA_PATHS = ("/api/database/tables/", "/api/database/fields/")
 
