@@ -117,3 +117,47 @@ class EntityLink(models.Model):
         return (
             f"{self.entity} {self.row_id} → {self.docmost_page_id or self.docmost_space_id or '…'}"
         )
+
+
+class SyncRun(models.Model):
+    """A full sync or a reconciliation: progress recorded as it goes, resumable after a crash."""
+
+    class Kind(models.TextChoices):
+        FULL_SYNC = "full_sync", "Full sync"
+        RECONCILIATION = "reconciliation", "Reconciliation"
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    entities = models.JSONField(default=list, help_text="What the run covers, in order.")
+    cursor = models.JSONField(default=dict, blank=True, help_text="Where to resume.")
+    processed = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    flagged = models.PositiveIntegerField(default=0)
+    errors = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.started_at:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class DocmostPollState(models.Model):
+    """The high-water mark of the Docmost poll (Docmost pushes no events)."""
+
+    key = models.CharField(max_length=40, unique=True)
+    high_water_mark = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.high_water_mark}"
