@@ -45,6 +45,7 @@ class ErrorCode(enum.Enum):
     UNSUPPORTED_MEDIA_TYPE = ErrorSpec(415, "Unsupported media type: send application/json.")
     VALIDATION_ERROR = ErrorSpec(400, "The request is not valid.")
     RG_VIOLATION = ErrorSpec(422, "A business rule forbids this operation.")
+    UNSUPPORTED_BY_DOCMOST = ErrorSpec(422, "Docmost cannot do this.")
     RATE_LIMITED = ErrorSpec(429, "Too many requests.")
     INTERNAL = ErrorSpec(500, "Internal error. Quote the request id when reporting it.")
     BASEROW_UNAVAILABLE = ErrorSpec(502, "Baserow is unavailable.")
@@ -154,10 +155,16 @@ def to_bridge_error(exc: Exception) -> BridgeError:
 
 
 def _upstream_error(exc: Exception) -> BridgeError | None:
-    """Domain and Baserow failures: 404 for a missing entity, 502 for anything upstream."""
+    """Domain, Baserow and Docmost failures: 404 for a missing entity, 502 for upstream ones."""
     from domain.errors import NotFound
     from integrations.baserow.client import BaserowError, BaserowUnavailable
     from integrations.baserow.parsing import RowParseError
+    from integrations.docmost.client import (
+        DocmostError,
+        DocmostNotFound,
+        DocmostUnavailable,
+        DocmostVerificationError,
+    )
 
     if isinstance(exc, NotFound):
         return BridgeError(
@@ -185,6 +192,23 @@ def _upstream_error(exc: Exception) -> BridgeError | None:
             ErrorCode.BASEROW_UNAVAILABLE,
             f"{exc} The bridge's Baserow token or mapping may not match this Baserow.",
             details={"baserow_status": exc.status, "baserow_error": exc.code or None},
+        )
+    if isinstance(exc, DocmostNotFound):
+        return BridgeError(
+            ErrorCode.NOT_FOUND,
+            "Docmost has no such page or space, or the bridge's Docmost user has no access to it.",
+            details={"docmost_messages": exc.messages},
+        )
+    if isinstance(exc, DocmostUnavailable):
+        logger.warning("bridge.docmost.unavailable", extra={"problem": str(exc)})
+        written = {"page_id": exc.page_id} if isinstance(exc, DocmostVerificationError) else None
+        return BridgeError(ErrorCode.DOCMOST_UNAVAILABLE, f"{exc} Retry later.", details=written)
+    if isinstance(exc, DocmostError):
+        logger.error("bridge.docmost.refused", extra={"problem": str(exc)})
+        return BridgeError(
+            ErrorCode.DOCMOST_UNAVAILABLE,
+            f"{exc} The bridge's Docmost account or version may not match this request.",
+            details={"docmost_status": exc.status, "docmost_messages": exc.messages},
         )
     return None
 

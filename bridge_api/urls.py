@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from bridge_api import views_docmost as d
 from bridge_api import views_read as v
 from bridge_api import views_write as w
 
@@ -29,4 +30,9 @@ urlpatterns = [
     path("interventions", w.InterventionCreateView.as_view()),
     path("interventions/<int:pk>", w.InterventionUpdateView.as_view()),
     path("interventions/<int:pk>/annuler", w.AnnulerInterventionView.as_view()),
+    path("projets/<int:pk>/cloturer", w.ProjetCloturerView.as_view()),
+    path("docmost/pages", d.DocmostPageCreateView.as_view()),
+    path("docmost/pages/<str:page_id>", d.DocmostPageUpdateView.as_view()),
+    path("docmost/collections", d.DocmostCollectionCreateView.as_view()),
+    path("docmost/share-links", d.DocmostShareLinkCreateView.as_view()),
 ]

@@ -248,6 +248,15 @@ def write_view(
     return view_class
 
 
+class ProjetCloseSerializer(serializers.Serializer):
+    projet_id = serializers.IntegerField()
+    nom = serializers.CharField()
+    statut = serializers.CharField()
+    docmost_page_id = serializers.CharField(allow_blank=True)
+
+
+ProjetCloseEnvelope = _write_envelope("ProjetCloseEnvelopeSerializer", ProjetCloseSerializer)
+
 W_A, W_I = Scope.WRITE_ATTRIBUTIONS, Scope.WRITE_INTERVENTIONS
 
 AttribuerView = write_view(
@@ -340,4 +349,15 @@ AnnulerInterventionView = write_view(
     arguments=lambda body, pk: {"intervention_id": pk, "justification": body.get("justification")},
     operation_id="interventions_annuler",
     summary="Cancel an intervention (RG-04, RG-05)",
+)
+ProjetCloturerView = write_view(
+    method="post",
+    scope=Scope.ACTION_PROJETS,
+    input_serializer=EmptyInputSerializer,
+    output=ProjetCloseSerializer,
+    envelope=ProjetCloseEnvelope,
+    operation=writes.projet_close,
+    arguments=lambda body, pk: {"projet_id": pk},
+    operation_id="projets_cloturer",
+    summary="Close a projet (the Clôturer projet button of its Docmost page)",
 )

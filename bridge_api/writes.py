@@ -635,3 +635,37 @@ def docmost_ids_write_back(
 ) -> None:
     """Store Docmost ids on a Baserow row (sync), without firing webhooks, in the echo ledger."""
     Writer(actor, dry_run=False).write(entity, f"{entity}.docmost_ids", values, row_id=row_id)
+
+
+def projet_close(*, projet_id: int, actor: Actor, dry_run: bool = False) -> WriteResult:
+    """The "Clôturer projet" button: statut → cloture (from en_cours or livre), then the page.
+
+    Idempotent: a projet already closed answers the same, without writing.
+    """
+    writer = Writer(actor, dry_run)
+    repo = writer.repo
+    with entity_locks(f"projet:{projet_id}"):
+        projet = repo.get("projet", projet_id)
+        if projet.statut == "cloture":
+            writer.effects.append("already closed")
+        else:
+            _enforce(rules.check_transition("projet", projet.id, projet.statut, "cloture"))
+            if dry_run:
+                projet = dataclasses.replace(projet, statut="cloture")
+            else:
+                projet = writer.write(
+                    "projet", "projet.close", {"statut": "cloture"}, before=projet, row_id=projet_id
+                )
+                cache_invalidate_projet(projet_id)
+                from sync.services import sync_projet  # the page shows the new statut
+
+                writer.effects.append(sync_projet(projet_id))
+    return WriteResult(
+        {
+            "projet_id": projet.id,
+            "nom": projet.nom,
+            "statut": projet.statut,
+            "docmost_page_id": projet.docmost_page_id,
+        },
+        writer.effects,
+    )

@@ -25,6 +25,11 @@ ATTRIBUTION_TRANSITIONS: dict[str | None, tuple[str, ...]] = {
     "annule": (),
 }
 INTERVENTION_TRANSITIONS: dict[str | None, tuple[str, ...]] = {"valide": ("annule",), "annule": ()}
+PROJET_TRANSITIONS: dict[str | None, tuple[str, ...]] = {
+    "en_cours": ("livre", "cloture"),
+    "livre": ("cloture",),
+    "cloture": (),
+}
 
 
 @dataclass(frozen=True)
@@ -105,7 +110,11 @@ def check_transition(
     kind: str, entity_id: int, current: str | None, target: str
 ) -> Violation | None:
     """RG-04: the lifecycle. Anything from a final state is a conflict."""
-    transitions = ATTRIBUTION_TRANSITIONS if kind == "attribution" else INTERVENTION_TRANSITIONS
+    transitions = {
+        "attribution": ATTRIBUTION_TRANSITIONS,
+        "intervention": INTERVENTION_TRANSITIONS,
+        "projet": PROJET_TRANSITIONS,
+    }[kind]
     allowed = transitions.get(current, ())
     if target in allowed:
         return None

@@ -10,7 +10,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 
 from sync import services
-from sync.models import Alert, EchoLedgerEntry, EntityLink, WebhookEvent
+from sync.models import Alert, EchoLedgerEntry, EntityLink, SyncRun, WebhookEvent
 
 
 @admin.register(WebhookEvent)
@@ -127,3 +127,34 @@ class EchoLedgerAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "started_at",
+        "kind",
+        "status",
+        "processed",
+        "created",
+        "updated",
+        "flagged",
+        "errors",
+        "finished_at",
+    ]
+    list_filter = ["kind", "status"]
+    readonly_fields = [f.name for f in SyncRun._meta.fields]
+    actions = ["resume"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description="Resume (continue from where the run stopped)")
+    def resume(self, request: HttpRequest, queryset: QuerySet[SyncRun]) -> None:
+        from sync.orchestration import sync_run_resume
+
+        resumed = 0
+        for run in queryset.exclude(status=SyncRun.Status.DONE):
+            sync_run_resume(run_id=run.pk)
+            resumed += 1
+        self.message_user(request, f"{resumed} run(s) resumed.")

@@ -32,6 +32,7 @@ class Alert(models.Model):
         WEBHOOK_QUARANTINED = "webhook_quarantined", "Webhook quarantined"
         SYNC_FAILED = "sync_failed", "Sync failed (dead letter)"
         LOOP_SUSPECTED = "loop_suspected", "Loop suspected (circuit open)"
+        WEBHOOK_DEACTIVATED = "webhook_deactivated", "Baserow webhook deactivated"
         OTHER = "other", "Other"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

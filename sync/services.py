@@ -14,6 +14,7 @@ after SYNC_MAX_ATTEMPTS it is dead-lettered (`failed`) with its error and an ale
 import hashlib
 import logging
 import random
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -316,6 +317,44 @@ def _adopt_or_create_page(link: EntityLink, space_id: str, title: str, markdown:
     return str(client.create_page(space_id=space_id, title=title, markdown=markdown)["id"])
 
 
+@dataclass
+class ProjetSyncOutcome:
+    link: EntityLink
+    action: str  # page created / page updated / page already current
+    write_back: bool  # Baserow's docmost_page_id differs from the page
+    delivered: bool  # the projet just became livre
+
+
+def projet_page_ensure(projet: Any, taches: list[Any]) -> ProjetSyncOutcome:
+    """Create or refresh the projet's page from already fetched rows (no Baserow call here)."""
+    client_name = projet.client.value if projet.client else "sans client"
+    title = f"Projet {projet.nom} - {client_name}"
+    markdown = projet_markdown(projet, client_name, taches)
+    content_hash = hashlib.sha256(f"{title}\n{markdown}".encode()).hexdigest()
+    link, _ = EntityLink.objects.get_or_create(entity="projet", row_id=projet.id)
+    space_id = _agency_space_id()
+    if not link.docmost_page_id:
+        link.docmost_page_id = _adopt_or_create_page(link, space_id, title, markdown)
+        link.docmost_space_id = space_id
+        action = "page created"
+    elif link.state.get("hash") != content_hash:
+        docmost().client.update_page(page_id=link.docmost_page_id, title=title, markdown=markdown)
+        action = "page updated"
+    else:
+        action = "page already current"
+    delivered = projet.statut == "livre" and link.state.get("statut") != "livre"
+    link.title = title
+    link.source_deleted_at = None
+    link.state = {"statut": projet.statut, "hash": content_hash}
+    link.save()
+    return ProjetSyncOutcome(
+        link=link,
+        action=action,
+        write_back=projet.docmost_page_id != link.docmost_page_id,
+        delivered=delivered,
+    )
+
+
 def sync_projet(row_id: int, created: bool = False) -> str:
     """The projet's page in the agency space: created once, title and content kept current."""
     repo = Repository()
@@ -324,37 +363,16 @@ def sync_projet(row_id: int, created: bool = False) -> str:
             projet = repo.get("projet", row_id)
         except NotFound:
             return row_deleted("projet", row_id) + " (not resurrected)"
-        client_name = projet.client.value if projet.client else "sans client"
-        title = f"Projet {projet.nom} - {client_name}"
-        taches = repo.linked("tache", "projet", [row_id])
-        markdown = projet_markdown(projet, client_name, taches)
-        content_hash = hashlib.sha256(f"{title}\n{markdown}".encode()).hexdigest()
-        link, _ = EntityLink.objects.get_or_create(entity="projet", row_id=row_id)
-        space_id = _agency_space_id()
-        if not link.docmost_page_id:
-            link.docmost_page_id = _adopt_or_create_page(link, space_id, title, markdown)
-            link.docmost_space_id = space_id
-            action = "page created"
-        elif link.state.get("hash") != content_hash:
-            docmost().client.update_page(
-                page_id=link.docmost_page_id, title=title, markdown=markdown
-            )
-            action = "page updated"
-        else:
-            action = "page already current"
-        previous_statut = link.state.get("statut")
-        link.title = title
-        link.source_deleted_at = None
-        link.state = {"statut": projet.statut, "hash": content_hash}
-        link.save()
-        if projet.docmost_page_id != link.docmost_page_id:
+        outcome = projet_page_ensure(projet, repo.linked("tache", "projet", [row_id]))
+        if outcome.write_back:
             docmost_ids_write_back(
                 entity="projet",
                 row_id=row_id,
-                values={"docmost_page_id": link.docmost_page_id},
+                values={"docmost_page_id": outcome.link.docmost_page_id},
                 actor=SYNC_ACTOR,
             )
-        if projet.statut == "livre" and previous_statut != "livre":
+        action = outcome.action
+        if outcome.delivered:
             transaction.on_commit(lambda: notifications.notify_projet_delivered.delay(row_id))
             action += ", billing notice sent"
         cache_invalidate_projet(row_id)

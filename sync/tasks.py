@@ -46,3 +46,36 @@ def relay_pending_events() -> int:
     if due:
         logger.info("bridge.sync.relayed", extra={"count": len(due)})
     return len(due)
+
+
+@shared_task(name="sync.execute_sync_run", acks_late=True, reject_on_worker_lost=True)
+def execute_sync_run(run_id: int) -> str:
+    """A full sync or reconciliation; redelivered after a crash, it resumes from its cursor."""
+    from sync.orchestration import sync_run_execute
+
+    return sync_run_execute(run_id=run_id).status
+
+
+@shared_task(name="sync.reconcile")
+def reconcile() -> int | None:
+    """Beat task: start a reconciliation unless one is running."""
+    from bridge_api.errors import BridgeError
+    from sync.models import SyncRun
+    from sync.orchestration import sync_run_start
+
+    try:
+        return sync_run_start(kind=SyncRun.Kind.RECONCILIATION).pk
+    except BridgeError:
+        return None
+
+
+# Registered with the other sync tasks (Celery discovers `tasks` modules only).
+from sync.polling import poll_docmost_task  # noqa: E402
+
+__all__ = [
+    "execute_sync_run",
+    "poll_docmost_task",
+    "process_webhook_event",
+    "reconcile",
+    "relay_pending_events",
+]

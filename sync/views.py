@@ -14,8 +14,8 @@ from rest_framework.views import APIView
 
 from bridge_api.errors import BridgeError, ErrorCode
 from bridge_api.openapi import ERROR_ENVELOPE_REF, enveloped
-from sync import ingress, services
-from sync.models import WebhookEvent
+from sync import ingress, orchestration, services
+from sync.models import SyncRun, WebhookEvent
 from tokens.scopes import Access, Scope
 
 logger = logging.getLogger("bridge.webhook")
@@ -40,10 +40,30 @@ class ReplayResultSerializer(serializers.Serializer):
     status = serializers.CharField()
 
 
+class SyncStatusRunSerializer(serializers.Serializer):
+    run_id = serializers.IntegerField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    started_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    processed = serializers.IntegerField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    flagged = serializers.IntegerField()
+    error_count = serializers.IntegerField(help_text="Rows that failed (retried next run).")
+    last_error = serializers.CharField(allow_blank=True)
+
+
 class SyncStatusSerializer(serializers.Serializer):
-    counts = serializers.DictField(child=serializers.IntegerField())
+    counts = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Inbox events by status."
+    )
     failed_last_24h = serializers.IntegerField()
     oldest_pending_at = serializers.DateTimeField(allow_null=True)
+    queue_depth = serializers.IntegerField(
+        allow_null=True, help_text="Messages waiting in the Celery queue (Redis broker)."
+    )
+    last_runs = SyncStatusRunSerializer(many=True)
 
 
 class BaserowWebhookView(APIView):
@@ -129,4 +149,95 @@ class SyncStatusView(APIView):
         tags=["sync"],
     )
     def get(self, request: Request) -> Response:
-        return Response({"data": services.sync_overview()})
+        data = {
+            **services.sync_overview(),
+            "queue_depth": orchestration.queue_depth(),
+            "last_runs": orchestration.sync_runs_recent(),
+        }
+        return Response({"data": SyncStatusSerializer(data).data})
+
+
+class SyncOutcomeSerializer(serializers.Serializer):
+    outcome = serializers.CharField(help_text="What the sync did.")
+
+
+class SyncRunSerializer(serializers.Serializer):
+    run_id = serializers.IntegerField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    started_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    processed = serializers.IntegerField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    flagged = serializers.IntegerField()
+    error_count = serializers.IntegerField(help_text="Rows that failed (retried next run).")
+    last_error = serializers.CharField(allow_blank=True)
+
+
+def _force_view(entity: str) -> type[APIView]:
+    class ForceSyncView(APIView):
+        required_scope = Scope.ADMIN_SYNC
+
+        @extend_schema(
+            operation_id=f"sync_{entity}",
+            summary=f"Force the sync of one {entity} to Docmost now",
+            description="Runs the sync immediately (not queued), ignoring the loop guards.",
+            request=None,
+            responses={200: enveloped(SyncOutcomeSerializer)},
+            tags=["sync"],
+        )
+        def post(self, request: Request, pk: int) -> Response:
+            return Response(
+                {"data": {"outcome": orchestration.force_sync(entity=entity, row_id=pk)}}
+            )
+
+    ForceSyncView.__name__ = ForceSyncView.__qualname__ = f"ForceSync{entity.title()}View"
+    return ForceSyncView
+
+
+ForceSyncProjetView = _force_view("projet")
+ForceSyncFormationView = _force_view("formation")
+
+
+def _run_view(kind: str, operation_id: str, summary: str) -> type[APIView]:
+    class StartRunView(APIView):
+        required_scope = Scope.ADMIN_SYNC
+
+        @extend_schema(
+            operation_id=operation_id,
+            summary=summary,
+            description="Queued as a Celery task; follow it in GET /api/v1/sync/status.",
+            request=None,
+            responses={202: enveloped(SyncRunSerializer), 409: ERROR_ENVELOPE_REF},
+            tags=["sync"],
+        )
+        def post(self, request: Request) -> Response:
+            run = orchestration.sync_run_start(kind=kind)
+            return Response({"data": orchestration.sync_runs_recent_one(run)}, status=202)
+
+    StartRunView.__name__ = StartRunView.__qualname__ = (
+        f"{operation_id.title().replace('_', '')}View"
+    )
+    return StartRunView
+
+
+FullSyncView = _run_view(
+    SyncRun.Kind.FULL_SYNC, "sync_all", "Start a full sync (Baserow → Docmost)"
+)
+ReconcileView = _run_view(SyncRun.Kind.RECONCILIATION, "sync_reconcile", "Start a reconciliation")
+
+
+class ResumeRunView(APIView):
+    required_scope = Scope.ADMIN_SYNC
+
+    @extend_schema(
+        operation_id="sync_runs_resume",
+        summary="Resume a failed or interrupted run from where it stopped",
+        request=None,
+        responses={202: enveloped(SyncRunSerializer), 409: ERROR_ENVELOPE_REF},
+        tags=["sync"],
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        run = orchestration.sync_run_resume(run_id=pk)
+        return Response({"data": orchestration.sync_runs_recent_one(run)}, status=202)

@@ -19,6 +19,7 @@ class Scope(enum.StrEnum):
     WRITE_INTERVENTIONS = "write:interventions"
     WRITE_DOCMOST = "write:docmost"
     WEBHOOK_BASEROW = "webhook:baserow"
+    ACTION_PROJETS = "action:projets"
     ADMIN_SYNC = "admin:sync"
     ADMIN_MCP = "admin:mcp"
     ADMIN_ALL = "admin:*"
@@ -34,6 +35,7 @@ SCOPE_DESCRIPTIONS: dict[Scope, str] = {
     Scope.WRITE_INTERVENTIONS: "Create and change interventions (business rules apply).",
     Scope.WRITE_DOCMOST: "Create and change Docmost pages, spaces and share links.",
     Scope.WEBHOOK_BASEROW: "Deliver Baserow webhooks.",
+    Scope.ACTION_PROJETS: "Action buttons on Docmost projet pages (Clôturer projet), nothing else.",
     Scope.ADMIN_SYNC: "Force, replay and inspect synchronisation.",
     Scope.ADMIN_MCP: "Use the MCP server.",
     Scope.ADMIN_ALL: "Everything, including metrics.",

@@ -30,9 +30,30 @@ DOCMOST_PASSWORD = env.str("DOCMOST_PASSWORD", default="")
 DOCMOST_AGENCY_SPACE_NAME = env.str("DOCMOST_AGENCY_SPACE_NAME", default="[AGENCE] Projets")
 DOCMOST_AGENCY_SPACE_SLUG = env.str("DOCMOST_AGENCY_SPACE_SLUG", default="agence-projets")
 
+# Docmost → Baserow: Docmost pushes no events, so the bridge polls `/api/pages/recent`
+# (sync/polling.py). A page is a compte rendu when it is a *direct* child of this parent page
+# (UUID); grandchildren are not. Empty: nothing is treated as a compte rendu, the poll does nothing.
+DOCMOST_COMPTES_RENDUS_PARENT_PAGE_ID = env.str("DOCMOST_COMPTES_RENDUS_PARENT_PAGE_ID", default="")
+# Label meant to mark compte-rendu pages outside the parent (Docmost v0.90+). Reserved: the poll
+# does not read labels yet (`recent` does not return them; see sync/polling.py).
+DOCMOST_COMPTES_RENDUS_LABEL = env.str("DOCMOST_COMPTES_RENDUS_LABEL", default="compte-rendu")
+# The poll walks back to (high-water mark − this many seconds): content edits reach `updatedAt`
+# after a debounce (10 s, 45 s max), so an edit may show up slightly older than the mark.
+DOCMOST_POLL_OVERLAP_SECONDS = env.int("DOCMOST_POLL_OVERLAP_SECONDS", default=300)
+# The space polled (UUID). Empty: every space the service user belongs to.
+DOCMOST_POLL_SPACE_ID = env.str("DOCMOST_POLL_SPACE_ID", default="")
+
 CELERY_BEAT_SCHEDULE = {
     "relay-pending-webhook-events": {
         "task": "sync.relay_pending_events",
         "schedule": env.int("SYNC_RELAY_EVERY_SECONDS", default=30),
+    },
+    "reconcile": {
+        "task": "sync.reconcile",
+        "schedule": env.int("SYNC_RECONCILE_EVERY_SECONDS", default=6 * 3600),
+    },
+    "poll-docmost": {
+        "task": "sync.poll_docmost",
+        "schedule": env.int("DOCMOST_POLL_EVERY_SECONDS", default=120),
     },
 }

@@ -287,6 +287,12 @@ class BaserowClient:
         """Raises unless Baserow is reachable and accepts the database token."""
         self._request("GET", "/api/database/tokens/check/", "tokens.check")
 
+    def list_webhooks(self, table_id: int) -> list[dict[str, Any]]:
+        """The table's webhooks (JWT only), with `active` and `failed_triggers`."""
+        return self._request(
+            "GET", f"/api/database/webhooks/table/{table_id}/", "webhooks.list", auth="jwt"
+        )
+
     def list_tables(self, database_id: int) -> list[dict[str, Any]]:
         return self._request(
             "GET", f"/api/database/tables/database/{database_id}/", "tables.list", auth="jwt"

@@ -136,6 +136,7 @@ class FakeBaserow:
         self._ids = itertools.count(1)
         self._lock = threading.RLock()
         self.webhook_listener: Callable[[dict[str, Any]], None] | None = None
+        self.webhooks: dict[int, list[dict[str, Any]]] = {}  # table id -> webhook objects
 
     # -- test helpers -----------------------------------------------------------------------------
 
@@ -233,6 +234,8 @@ class FakeBaserow:
         ("POST", r"/api/user/token-refresh/", "_token_refresh", "none"),
         ("GET", r"/api/database/tokens/check/", "_token_check", "token"),
         ("GET", r"/api/database/tables/database/(\d+)/", "_list_tables", "jwt"),
+        ("GET", r"/api/database/webhooks/table/(\d+)/", "_list_webhooks", "jwt"),
+        ("POST", r"/api/database/webhooks/table/(\d+)/", "_create_webhook", "jwt"),
         ("POST", r"/api/database/tables/database/(\d+)/", "_create_table", "jwt"),
         ("GET", r"/api/database/fields/table/(\d+)/", "_list_fields", "any"),
         ("POST", r"/api/database/fields/table/(\d+)/", "_create_field", "jwt+token-denied"),
@@ -390,6 +393,32 @@ class FakeBaserow:
             "database_id": database_id,
             "data_sync": None,
         }
+
+    def _list_webhooks(self, table_id: int, **_: Any) -> tuple[int, Any]:
+        self._table(table_id)
+        return 200, [dict(webhook) for webhook in self.webhooks.get(table_id, [])]
+
+    def _create_webhook(self, table_id: int, *, payload: Any, **_: Any) -> tuple[int, Any]:
+        self._table(table_id)
+        payload = payload or {}
+        if not payload.get("url") or not payload.get("name"):
+            raise _validation({"url": _field_error("This field is required.", "required")})
+        webhook = {
+            "id": next(self._ids),
+            "url": payload["url"],
+            "name": payload["name"],
+            "request_method": payload.get("request_method", "POST"),
+            "include_all_events": payload.get("include_all_events", True),
+            "events": payload.get("events", []),
+            "event_config": [],
+            "headers": payload.get("headers", {}),
+            "use_user_field_names": payload.get("use_user_field_names", True),
+            "active": True,
+            "failed_triggers": 0,
+            "calls": [],
+        }
+        self.webhooks.setdefault(table_id, []).append(webhook)
+        return 200, dict(webhook)
 
     def _list_fields(self, table_id: int, **_: Any) -> tuple[int, Any]:
         return 200, [f.serialize() for f in self._table(table_id).fields]

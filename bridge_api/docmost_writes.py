@@ -1,0 +1,212 @@
+"""Docmost writes (seed section 6.7): pages, collections (Docmost spaces) and public share links.
+
+One function per operation, keyword-only, over the process-wide `docmost().client`. Each answers
+the bridge's representation of what Docmost returned and records it in the audit trail; a
+Docmost failure propagates as a `DocmostError` (rendered by `bridge_api.errors`), except where a
+more precise answer exists (an unknown page → 404 naming it, a taken slug → 409). What Docmost's
+API cannot do (a page's cover photo, a share link's password or expiry) is refused up front with
+422 `UNSUPPORTED_BY_DOCMOST`, before anything is sent (CONTRACT §3.1, §4).
+
+No call is added to what the client already does: a page's web URL needs its space's slug, which
+an update answers with but a creation does not, so `url_path` is given only when it is known.
+"""
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+from bridge_api.errors import BridgeError, ErrorCode
+from bridge_api.models import AuditEntry
+from bridge_api.writes import Actor
+from integrations.docmost.client import DocmostNotFound, DocmostRequestError
+from integrations.docmost.connection import docmost
+
+MARKDOWN_MAX_BYTES = 1_000_000
+_UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+UUID_RE = re.compile(rf"^{_UUID}\Z")
+# A page is named by its UUID or its 10-character slugId (CONTRACT §0, §3.1).
+PAGE_REF_RE = re.compile(rf"^(?:{_UUID}|[0-9A-Za-z]{{10}})\Z")
+# Docmost ≥ 0.95; up to 0.90 only letters and digits (`default_space_slug` makes those).
+SPACE_SLUG_RE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_-]*\Z")
+
+UNSUPPORTED_PAGE_FIELDS = {
+    "cover": "Docmost's API has no cover photo setting: a page's cover cannot be set through it.",
+}
+_NO_SHARE_OPTION = "Docmost share links have neither a password nor an expiry date."
+UNSUPPORTED_SHARE_FIELDS = {
+    "password": _NO_SHARE_OPTION,
+    "expires_at": _NO_SHARE_OPTION,
+    "expiration": _NO_SHARE_OPTION,
+}
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def refuse_unsupported(body: Any, unsupported: Mapping[str, str]) -> None:
+    """422 UNSUPPORTED_BY_DOCMOST if the request body asks for something Docmost cannot do."""
+    if not isinstance(body, Mapping):
+        return
+    offending = [name for name in unsupported if name in body]
+    if offending:
+        reasons = dict.fromkeys(unsupported[name] for name in offending)
+        raise BridgeError(
+            ErrorCode.UNSUPPORTED_BY_DOCMOST,
+            f"{' '.join(reasons)} Remove {', '.join(repr(n) for n in offending)}; "
+            "nothing was written.",
+            details={"fields": offending},
+        )
+
+
+def slugify_title(title: str | None) -> str:
+    """The title part of a Docmost page URL, as its web client builds it (`slugify`, lower case,
+    the first 70 characters, "untitled" when there is no title)."""
+    text = unicodedata.normalize("NFKD", (title or "")[:70] or "untitled")
+    text = text.encode("ascii", "ignore").decode()
+    text = re.sub(r"[^\w\s$*_+~.()'\"!\-:@]+", "", text).strip()
+    return re.sub(r"\s+", "-", text).lower()
+
+
+def page_url_path(*, space_slug: str, title: str | None, slug_id: str) -> str:
+    """`/s/<space slug>/p/<slugified title>-<slugId>`: the page in Docmost's web client."""
+    return f"/s/{space_slug}/p/{slugify_title(title)}-{slug_id}"
+
+
+def default_space_slug(name: str) -> str:
+    """Lower-case ASCII letters and digits of the name (2–100): valid on every Docmost version."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]", "", folded)[:100]
+    return slug if len(slug) >= 2 else f"space{slug}"
+
+
+def record_audit(*, actor: Actor, action: str, entity: str, after: dict[str, Any]) -> None:
+    """One audit row for a Docmost write (Docmost ids are not integers: `entity_id` is null)."""
+    AuditEntry.objects.create(
+        token_key_id=actor.token_key_id,
+        token_name=actor.token_name,
+        request_id=actor.request_id,
+        action=action,
+        entity=entity,
+        entity_id=None,
+        before=None,
+        after=after,
+    )
+
+
+def _page_not_found(page_id: str, exc: DocmostNotFound | None = None) -> BridgeError:
+    return BridgeError(
+        ErrorCode.NOT_FOUND,
+        f"Docmost has no page {page_id!r}, or the bridge's Docmost user has no access to it.",
+        details={
+            "entity": "docmost_page",
+            "id": page_id,
+            "docmost_messages": exc.messages if exc else [],
+        },
+    )
+
+
+def _page_data(page: Mapping[str, Any]) -> dict[str, Any]:
+    data = {
+        "page_id": page.get("id"),
+        "slug_id": page.get("slugId"),
+        "title": page.get("title"),
+        "space_id": page.get("spaceId"),
+        "parent_page_id": page.get("parentPageId"),
+    }
+    space = page.get("space")
+    if isinstance(space, Mapping) and space.get("slug") and page.get("slugId"):
+        data["url_path"] = page_url_path(
+            space_slug=str(space["slug"]), title=page.get("title"), slug_id=str(page["slugId"])
+        )
+    return data
+
+
+# -- operations ----------------------------------------------------------------------------------
+
+
+def page_create(
+    *,
+    space_id: str,
+    title: str,
+    markdown: str | None = None,
+    parent_page_id: str | None = None,
+    icon: str | None = None,
+    actor: Actor,
+) -> dict[str, Any]:
+    """Create a page (placed last among its siblings); with `markdown`, Docmost's copy is read back
+    and checked. `url_path` is not given: Docmost's answer to a creation lacks the space slug."""
+    page = docmost().client.create_page(
+        space_id=space_id,
+        title=title,
+        markdown=markdown,
+        parent_page_id=parent_page_id,
+        icon=icon,
+    )
+    data = _page_data(page)
+    record_audit(actor=actor, action="docmost.page.create", entity="docmost_page", after=data)
+    return data
+
+
+def page_update(
+    *,
+    page_id: str,
+    title: str | None = None,
+    markdown: str | None = None,
+    icon: str | None = None,
+    actor: Actor,
+) -> dict[str, Any]:
+    """Change a page's title, icon and/or body (`markdown` replaces the whole body); the title and
+    body are read back and checked."""
+    if not PAGE_REF_RE.match(page_id):
+        raise _page_not_found(page_id)
+    try:
+        page = docmost().client.update_page(
+            page_id=page_id, title=title, icon=icon, markdown=markdown
+        )
+    except DocmostNotFound as exc:
+        raise _page_not_found(page_id, exc) from exc
+    data = _page_data(page)
+    record_audit(actor=actor, action="docmost.page.update", entity="docmost_page", after=data)
+    return data
+
+
+def collection_create(
+    *, name: str, slug: str | None = None, description: str = "", actor: Actor
+) -> dict[str, Any]:
+    """Create a Docmost space (a "collection"); the bridge's Docmost user becomes its admin."""
+    slug = slug or default_space_slug(name)
+    try:
+        space = docmost().client.create_space(name=name, slug=slug, description=description)
+    except DocmostRequestError as exc:
+        if exc.status == 400 and any("slug exists" in m.lower() for m in exc.messages):
+            raise BridgeError(
+                ErrorCode.CONFLICT,
+                f"A Docmost space with the slug {slug!r} already exists; choose another slug.",
+                details={"slug": slug},
+            ) from exc
+        raise
+    data = {"space_id": space.get("id"), "name": space.get("name"), "slug": space.get("slug")}
+    record_audit(actor=actor, action="docmost.space.create", entity="docmost_space", after=data)
+    return data
+
+
+def share_link_create(
+    *, page_id: str, include_sub_pages: bool = False, actor: Actor
+) -> dict[str, Any]:
+    """Share a page publicly. Docmost keeps one share per page: if the page is already shared,
+    that share is returned unchanged (its own `include_sub_pages`), so this is idempotent."""
+    if not PAGE_REF_RE.match(page_id):
+        raise _page_not_found(page_id)
+    try:
+        share = docmost().client.create_share(page_id=page_id, include_sub_pages=include_sub_pages)
+    except DocmostNotFound as exc:
+        raise _page_not_found(page_id, exc) from exc
+    data = {
+        "share_id": share.get("id"),
+        "key": share.get("key"),
+        "page_id": share.get("pageId"),
+        "include_sub_pages": bool(share.get("includeSubPages")),
+    }
+    record_audit(actor=actor, action="docmost.share.create", entity="docmost_share", after=data)
+    return data

@@ -1,0 +1,257 @@
+"""Sync orchestration (seed section 6.8): force-sync one row, full sync, reconciliation.
+
+A full sync streams Baserow 200 rows at a time (constant memory): per page of projets, one
+request for the page, one for their tâches, the Docmost calls each page needs, and one batch
+write of the ids back to Baserow. Progress is saved on the `SyncRun` row after every page, so a
+crashed run resumes where it stopped. A reconciliation is a full sync plus: links whose row
+disappeared are flagged (pages are never deleted), deactivated Baserow webhooks are detected
+(an alert: Baserow drops their queue, nothing is replayed), and cached representations are
+dropped, healing whatever the missing events would have changed.
+"""
+
+import functools
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.utils import timezone
+
+from bridge_api import tasks as notifications
+from bridge_api.errors import BridgeError, ErrorCode
+from bridge_api.locks import entity_locks
+from bridge_api.repository import Repository
+from domain.errors import NotFound
+from integrations.baserow.client import BaserowError
+from integrations.docmost.client import DocmostError
+from sync import services
+from sync.echo import echo_digest
+from sync.models import Alert, EchoLedgerEntry, EntityLink, SyncRun
+
+logger = logging.getLogger("bridge.sync")
+SYNCED_ENTITIES = ("formation", "projet")
+WEBHOOK_TABLES = ("projet", "formation", "attribution", "intervention", "module")
+PAGE = 200
+
+Progress = Callable[[SyncRun, int], None]
+
+
+def force_sync(*, entity: str, row_id: int) -> str:
+    """Sync one projet or formation now, whatever the loop guards say (admin's choice)."""
+    Repository().get(entity, row_id)  # 404 for an unknown row
+    handler = {"projet": services.sync_projet, "formation": services.sync_formation}[entity]
+    return handler(row_id)
+
+
+def sync_run_start(*, kind: str) -> SyncRun:
+    running = SyncRun.objects.filter(status=SyncRun.Status.RUNNING, kind=kind).first()
+    if running is not None:
+        raise BridgeError(
+            ErrorCode.CONFLICT,
+            f"A {kind} run is already in progress (run {running.pk}); resume or wait for it.",
+            details={"run_id": running.pk},
+        )
+    run = SyncRun.objects.create(kind=kind, entities=list(SYNCED_ENTITIES))
+    run_id = run.pk
+    from sync.tasks import execute_sync_run
+
+    transaction.on_commit(lambda: execute_sync_run.delay(run_id), robust=True)
+    return run
+
+
+def sync_run_resume(*, run_id: int) -> SyncRun:
+    run = SyncRun.objects.filter(pk=run_id).first()
+    if run is None:
+        raise BridgeError(ErrorCode.NOT_FOUND, f"No sync run {run_id}.")
+    if run.status == SyncRun.Status.DONE:
+        raise BridgeError(ErrorCode.CONFLICT, f"Run {run_id} is finished.")
+    run.status = SyncRun.Status.RUNNING
+    run.save(update_fields=["status", "updated_at"])
+    from sync.tasks import execute_sync_run
+
+    transaction.on_commit(lambda: execute_sync_run.delay(run_id), robust=True)
+    return run
+
+
+def sync_run_execute(*, run_id: int, progress: Progress | None = None) -> SyncRun:
+    """Run (or resume) a full sync or reconciliation from its saved cursor."""
+    run = SyncRun.objects.get(pk=run_id)
+    if run.status != SyncRun.Status.RUNNING:
+        return run
+    repo = Repository()
+    try:
+        start = run.entities.index(run.cursor["entity"]) if run.cursor.get("entity") else 0
+        for entity in run.entities[start:]:
+            page = run.cursor.get("page", 1) if run.cursor.get("entity") == entity else 1
+            while True:
+                rows, total = repo.page(entity, page=page, per_page=PAGE)
+                if not rows:
+                    break
+                if entity == "projet":
+                    _sync_projets(repo, rows, run)
+                else:
+                    _sync_formations(rows, run)
+                run.processed += len(rows)
+                run.cursor = {"entity": entity, "page": page + 1}
+                run.save()
+                if progress is not None:
+                    progress(run, total)
+                if page * PAGE >= total:
+                    break
+                page += 1
+            run.cursor = {"entity": entity, "page": 10**9}  # this entity is done
+            run.save(update_fields=["cursor", "updated_at"])
+        if run.kind == SyncRun.Kind.RECONCILIATION:
+            _reconcile(repo, run)
+    except (BaserowError, DocmostError) as exc:
+        run.status = SyncRun.Status.FAILED
+        run.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        run.save()
+        logger.warning("bridge.sync.run-failed", extra={"run_id": run.pk, "error": run.last_error})
+        return run
+    run.status = SyncRun.Status.DONE
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+def _sync_projets(repo: Repository, projets: list[Any], run: SyncRun) -> None:
+    taches: dict[int, list[Any]] = defaultdict(list)
+    for tache in repo.linked("tache", "projet", [p.id for p in projets]):
+        if tache.projet is not None:
+            taches[tache.projet.id].append(tache)
+    write_backs: list[dict[str, Any]] = []
+    for projet in projets:
+        try:
+            with entity_locks(f"sync:projet:{projet.id}"):
+                outcome = services.projet_page_ensure(projet, taches[projet.id])
+        except (DocmostError, BridgeError) as exc:
+            run.errors += 1
+            run.last_error = f"projet {projet.id}: {exc}"[:2000]
+            continue
+        if outcome.action == "page created":
+            run.created += 1
+        elif outcome.action == "page updated":
+            run.updated += 1
+        if outcome.write_back:
+            write_backs.append({"id": projet.id, "docmost_page_id": outcome.link.docmost_page_id})
+        if outcome.delivered:
+            transaction.on_commit(
+                functools.partial(notifications.notify_projet_delivered.delay, projet.id)
+            )
+    _write_back("projet", repo, write_backs)
+
+
+def _write_back(entity: str, repo: Repository, items: list[dict[str, Any]]) -> None:
+    """One batch write of Docmost ids (no webhooks), recorded in the echo ledger."""
+    if not items:
+        return
+    table = repo.mapping.table(entity)
+    payload = [
+        {"id": item["id"], **{table.name(k): v for k, v in item.items() if k != "id"}}
+        for item in items
+    ]
+    repo.client.batch_update(table.table_id, payload, send_webhook_events=False)
+    EchoLedgerEntry.objects.bulk_create(
+        EchoLedgerEntry(
+            entity=entity,
+            row_id=item["id"],
+            fields=sorted(k for k in item if k != "id"),
+            digest=echo_digest(entity, {k: v for k, v in item.items() if k != "id"}),
+        )
+        for item in items
+    )
+
+
+def _sync_formations(formations: list[Any], run: SyncRun) -> None:
+    for formation in formations:
+        try:
+            outcome = services.sync_formation(formation.id)
+        except (DocmostError, BridgeError, NotFound) as exc:
+            run.errors += 1
+            run.last_error = f"formation {formation.id}: {exc}"[:2000]
+            continue
+        if "space created" in outcome:
+            run.created += 1
+        elif "renamed" in outcome:
+            run.updated += 1
+
+
+def _reconcile(repo: Repository, run: SyncRun) -> None:
+    for entity in SYNCED_ENTITIES:
+        table_id = repo.mapping.table(entity).table_id
+        alive = {row["id"] for row in repo.client.iter_rows(table_id)}  # ids only are kept
+        gone = EntityLink.objects.filter(entity=entity, source_deleted_at__isnull=True).exclude(
+            row_id__in=alive
+        )
+        run.flagged += gone.update(source_deleted_at=timezone.now())
+    run.last_error = "; ".join(filter(None, [run.last_error, check_webhooks(repo)]))
+    for pattern in ("personne:*", "projet:*", "formation:*"):  # drop what lost events changed
+        caches["default"].delete_pattern(pattern)  # type: ignore[attr-defined]
+
+
+def check_webhooks(repo: Repository) -> str:
+    """Alert on deactivated Baserow webhooks; returns a note when the check could not run."""
+    if not (settings.BASEROW_URL and settings.BASEROW_EMAIL) and not repo.connection.is_demo:
+        return "webhook check skipped: set BASEROW_EMAIL and BASEROW_PASSWORD (JWT needed)"
+    try:
+        for entity in WEBHOOK_TABLES:
+            for webhook in repo.client.list_webhooks(repo.mapping.table(entity).table_id):
+                if webhook.get("active", True):
+                    continue
+                failures = webhook.get("failed_triggers", "?")
+                message = (
+                    f"Baserow webhook {webhook.get('name')!r} on the {entity} table is "
+                    f"deactivated ({failures} failed calls). Re-activate it in Baserow; "
+                    "this reconciliation healed the events it dropped."
+                )
+                Alert.objects.get_or_create(
+                    kind=Alert.Kind.WEBHOOK_DEACTIVATED,
+                    entity=entity,
+                    entity_id=webhook.get("id"),
+                    acknowledged_at=None,
+                    defaults={"message": message},
+                )
+    except BaserowError as exc:
+        return f"webhook check failed: {exc}"
+    return ""
+
+
+def sync_runs_recent_one(run: SyncRun) -> dict[str, Any]:
+    return _run_repr(run)
+
+
+def sync_runs_recent(limit: int = 5) -> list[dict[str, Any]]:
+    return [_run_repr(run) for run in SyncRun.objects.all()[:limit]]
+
+
+def _run_repr(run: SyncRun) -> dict[str, Any]:
+    return {
+        "run_id": run.pk,
+        "kind": run.kind,
+        "status": run.status,
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
+        "processed": run.processed,
+        "created": run.created,
+        "updated": run.updated,
+        "flagged": run.flagged,
+        "error_count": run.errors,
+        "last_error": run.last_error,
+    }
+
+
+def queue_depth() -> int | None:
+    """Messages waiting in the Celery queue (Redis broker), None when it cannot be read."""
+    if not settings.CELERY_BROKER_URL.startswith("redis"):
+        return None
+    try:
+        import redis
+
+        client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=0.5)
+        return int(client.llen("celery"))
+    except Exception:  # the status page must answer even when the broker does not
+        return None
