@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/", include("bridge_api.urls")),
     path("api/v1/sync/", include(sync_urls.api_urlpatterns)),
     path("api/webhooks/baserow/", include(sync_urls.webhook_urlpatterns)),
+    path("api/webhooks/docmost/", include(sync_urls.docmost_webhook_urlpatterns)),
 ]
 
 if settings.BRIDGE_BENCH_FLOOR:

@@ -55,24 +55,22 @@ def secret_is_valid(request: HttpRequest) -> bool:
     valid = False
     for secret in settings.BASEROW_WEBHOOK_SECRETS:  # no early exit: constant work per secret
         valid |= hmac.compare_digest(presented.encode(), secret.encode())
-    return valid or standard_signature_is_valid(request)
+    return valid or standard_signature_is_valid(request, settings.STANDARD_WEBHOOK_SECRETS)
 
 
-def standard_signature_is_valid(request: HttpRequest) -> bool:
+def standard_signature_is_valid(request: HttpRequest, secrets: list[str]) -> bool:
     """Standard Webhooks: `webhook-id`, `webhook-timestamp` (±5 min), `webhook-signature`."""
     message_id = request.headers.get("webhook-id", "")
     timestamp = request.headers.get("webhook-timestamp", "")
     signatures = request.headers.get("webhook-signature", "")
-    if not (
-        settings.STANDARD_WEBHOOK_SECRETS and message_id and timestamp.isdigit() and signatures
-    ):
+    if not (secrets and message_id and timestamp.isdigit() and signatures):
         return False
     if abs(time.time() - int(timestamp)) > settings.STANDARD_WEBHOOK_TOLERANCE_SECONDS:
         return False
     signed = f"{message_id}.{timestamp}.".encode() + request.body
     presented = [part.split(",", 1)[1] for part in signatures.split() if part.startswith("v1,")]
     valid = False
-    for secret in settings.STANDARD_WEBHOOK_SECRETS:
+    for secret in secrets:
         key = base64.b64decode(secret.removeprefix("whsec_"))
         expected = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
         for candidate in presented:
@@ -207,4 +205,39 @@ def _quarantine(kind: str, body: bytes, payload: Any, problem: str) -> Received:
         )
     RECEIVED.labels(kind, "quarantined").inc()
     logger.warning("bridge.webhook.quarantined", extra={"inbox_id": event.pk, "problem": problem})
+    return Received(event, duplicate=False)
+
+
+DOCMOST_KIND = "docmost-page"
+
+
+def receive_docmost(request: HttpRequest) -> Received:
+    """A signed Docmost page event (from a relay a deployment added): same inbox, same task."""
+    try:
+        payload: Any = json.loads(request.body)
+    except ValueError:
+        payload = None
+    data = payload.get("data") if isinstance(payload, dict) else None
+    page_id = (data.get("pageId") or data.get("id")) if isinstance(data, dict) else None
+    if not isinstance(payload, dict) or not isinstance(payload.get("type"), str) or not page_id:
+        return _quarantine(
+            DOCMOST_KIND,
+            request.body,
+            payload,
+            'expected {"type": "page.…", "data": {"pageId": …}}',
+        )
+    fields = {
+        "kind": DOCMOST_KIND,
+        "event_id": request.headers.get("webhook-id", "")[:64],
+        "event_type": payload["type"][:40],
+        "payload": {**payload, "page_id": page_id},
+    }
+    try:
+        with transaction.atomic():
+            event = WebhookEvent.objects.create(**fields)
+            transaction.on_commit(lambda: _enqueue(event.pk), robust=True)
+    except IntegrityError:
+        duplicate = WebhookEvent.objects.get(webhook_id=0, event_id=fields["event_id"], batch_id=0)
+        return Received(duplicate, duplicate=True)
+    RECEIVED.labels(DOCMOST_KIND, "accepted").inc()
     return Received(event, duplicate=False)

@@ -285,3 +285,16 @@ def poll_docmost(*, now: datetime | None = None, page_size: int = PAGE_LIMIT_MAX
 def poll_docmost_task() -> dict[str, int]:
     """Beat task: poll Docmost for new or changed comptes rendus."""
     return poll_docmost().as_dict()
+
+
+def sync_docmost_page(page_id: str) -> str:
+    """One page, as the poll would handle it (used by the inbound Docmost webhook)."""
+    parent_page_id = settings.DOCMOST_COMPTES_RENDUS_PARENT_PAGE_ID
+    if not parent_page_id:
+        return f"page {page_id}: no comptes-rendus parent page configured, skipped"
+    client = docmost().client
+    page = client.get_page(page_id, format="markdown")
+    run = _Run(client, parent_page_id)
+    run.handle(page)
+    counts = {k: v for k, v in run.result.as_dict().items() if v and k != "seen"}
+    return f"page {page_id}: " + (", ".join(f"{k} {v}" for k, v in counts.items()) or "skipped")

@@ -221,6 +221,10 @@ def _mark_synced(entity: str, row_id: int, digest: str) -> None:
 
 
 def handle(event: WebhookEvent) -> list[str]:
+    if event.kind == "docmost-page":  # a signed Docmost page event
+        from sync.polling import sync_docmost_page
+
+        return [sync_docmost_page(str(event.payload["page_id"]))]
     payload = event.payload
     entity = KIND_ENTITY[event.kind]
     if event.event_type == "rows.deleted":

@@ -2,6 +2,10 @@ from django.urls import path
 
 from sync import views
 
+docmost_webhook_urlpatterns = [
+    path("", views.DocmostWebhookView.as_view(), name="docmost-webhook"),
+]
+
 webhook_urlpatterns = [
     path("<str:kind>/", views.BaserowWebhookView.as_view(), name="baserow-webhook"),
 ]

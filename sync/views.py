@@ -121,6 +121,48 @@ class BaserowWebhookView(APIView):
         return Response({"data": {"status": status, "inbox_id": event.pk}})
 
 
+class DocmostWebhookView(APIView):
+    """Docmost page events from a signing relay (Standard Webhooks), into the same inbox."""
+
+    required_scope = Access.PUBLIC
+    authentication_classes: list[Any] = []
+    parser_classes = [RawBodyParser]
+    rate_class = "webhook"
+
+    @extend_schema(
+        operation_id="webhooks_docmost",
+        summary="Receive a signed Docmost page event",
+        description=(
+            "Docmost has no outgoing webhooks (the bridge polls it). Deployments that add a "
+            'relay can post `{"type": "page.updated", "data": {"pageId": …}}` signed with the '
+            "Standard Webhooks scheme (webhook-id, webhook-timestamp within 5 minutes, "
+            "webhook-signature) using one of DOCMOST_WEBHOOK_SECRETS. The page is then handled "
+            "as the poll would (compte-rendu pages → Baserow rows)."
+        ),
+        request={"application/json": OpenApiTypes.OBJECT},
+        responses={200: enveloped(WebhookAckSerializer), 401: ERROR_ENVELOPE_REF},
+        tags=["webhooks"],
+    )
+    def post(self, request: Request) -> Response:
+        if not ingress.standard_signature_is_valid(
+            request._request, settings.DOCMOST_WEBHOOK_SECRETS
+        ):
+            raise BridgeError(
+                ErrorCode.AUTH_INVALID,
+                "Missing, stale or wrong Standard Webhooks signature (webhook-id, "
+                "webhook-timestamp, webhook-signature).",
+            )
+        received = ingress.receive_docmost(request._request)
+        event = received.event
+        if received.duplicate:
+            status = "duplicate"
+        elif event.status == WebhookEvent.Status.QUARANTINED:
+            status = "quarantined"
+        else:
+            status = "accepted"
+        return Response({"data": {"status": status, "inbox_id": event.pk}})
+
+
 class ReplayEventView(APIView):
     required_scope = Scope.ADMIN_SYNC
 

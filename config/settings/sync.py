@@ -9,6 +9,9 @@ BASEROW_WEBHOOK_SECRETS = [s for s in env.list("BASEROW_WEBHOOK_SECRETS", defaul
 # Optional Standard Webhooks signatures (a signing relay in front): whsec_… secrets.
 STANDARD_WEBHOOK_SECRETS = [s for s in env.list("STANDARD_WEBHOOK_SECRETS", default=[]) if s]
 STANDARD_WEBHOOK_TOLERANCE_SECONDS = 300
+# Docmost sends no webhooks; a deployment that adds a signing relay (Standard Webhooks) posts page
+# events to /api/webhooks/docmost/ signed with one of these whsec_… secrets.
+DOCMOST_WEBHOOK_SECRETS = [s for s in env.list("DOCMOST_WEBHOOK_SECRETS", default=[]) if s]
 # Webhook bodies may be larger than API requests (200 full rows).
 BRIDGE_WEBHOOK_MAX_BODY_BYTES = env.int("BRIDGE_WEBHOOK_MAX_BODY_BYTES", default=5 * 1024 * 1024)
 
