@@ -214,6 +214,12 @@ def main() -> None:
         "LOG_LEVEL": "WARNING",
     }
     subprocess.run([sys.executable, str(ROOT / "bench" / "sync_e2e.py")], env=e2e_env, check=True)
+    print("\nFull sync on the doubles (streamed 200 rows at a time, batch write-backs):")
+    for count in (2500, 10000):
+        full_env = {**e2e_env, "BENCH_FULL_SYNC_PROJETS": str(count)}
+        subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "full_sync.py")], env=full_env, check=True
+        )
 
 
 if __name__ == "__main__":
