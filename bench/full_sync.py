@@ -22,10 +22,10 @@ class CallCounter(list[Any]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.count = 0
+        self.total = 0
 
     def append(self, item: Any) -> None:
-        self.count += 1
+        self.total += 1
 
 
 def peak_rss_mb() -> float:
@@ -66,7 +66,7 @@ def main(count: int) -> None:
     titles = {p["title"] for p in pages}
     print(
         f"{count + 8:>7} projets  {elapsed:7.1f} s  {run.processed / elapsed:6.0f} rows/s  "
-        f"Baserow {connection.fake.calls.count:>6} calls  Docmost {docmost_fake.calls.count:>6} "
+        f"Baserow {connection.fake.calls.total:>6} calls  Docmost {docmost_fake.calls.total:>6} "
         f"calls  peak RSS {rss_before:6.0f} MB before sync → {peak_rss_mb():6.0f} MB after  "
         f"pages {len(pages)} (duplicates {len(pages) - len(titles)}), run {run.status}"
     )
