@@ -285,7 +285,11 @@ def _attribution_change(
 ) -> WriteResult:
     writer = Writer(actor, dry_run)
     repo = writer.repo
-    with entity_locks(f"attribution:{attribution_id}"):
+    # The module's lock too: two attributions of one module closing at once must see each
+    # other (OP-07), and a creation on the module must not interleave.
+    peek: Attribution = repo.get("attribution", attribution_id)
+    module_lock = f"module:{peek.module.id}" if peek.module else f"attribution:{attribution_id}"
+    with entity_locks(f"attribution:{attribution_id}", module_lock):
         current: Attribution = repo.get("attribution", attribution_id)
         _enforce(*check(current))
         values = change(current)
@@ -648,6 +652,8 @@ def projet_close(*, projet_id: int, actor: Actor, dry_run: bool = False) -> Writ
         projet = repo.get("projet", projet_id)
         if projet.statut == "cloture":
             writer.effects.append("already closed")
+            if not dry_run:
+                writer.effects.append(_refresh_projet_page(projet_id))
         else:
             _enforce(rules.check_transition("projet", projet.id, projet.statut, "cloture"))
             if dry_run:
@@ -657,9 +663,7 @@ def projet_close(*, projet_id: int, actor: Actor, dry_run: bool = False) -> Writ
                     "projet", "projet.close", {"statut": "cloture"}, before=projet, row_id=projet_id
                 )
                 cache_invalidate_projet(projet_id)
-                from sync.services import sync_projet  # the page shows the new statut
-
-                writer.effects.append(sync_projet(projet_id))
+                writer.effects.append(_refresh_projet_page(projet_id))
     return WriteResult(
         {
             "projet_id": projet.id,
@@ -669,3 +673,16 @@ def projet_close(*, projet_id: int, actor: Actor, dry_run: bool = False) -> Writ
         },
         writer.effects,
     )
+
+
+def _refresh_projet_page(projet_id: int) -> str:
+    """The page shows the new statut. Baserow is already right: a Docmost failure here is
+    reported as an effect (the next reconciliation, or a force sync, refreshes the page), not as
+    an error that would invite a retry of a write that happened."""
+    from integrations.docmost.client import DocmostError
+    from sync.services import sync_projet
+
+    try:
+        return sync_projet(projet_id)
+    except (DocmostError, BridgeError) as exc:
+        return f"page refresh pending ({exc}); a force sync or the reconciliation will do it"

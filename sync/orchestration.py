@@ -16,7 +16,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
 
@@ -106,11 +105,15 @@ def sync_run_execute(*, run_id: int, progress: Progress | None = None) -> SyncRu
             run.save(update_fields=["cursor", "updated_at"])
         if run.kind == SyncRun.Kind.RECONCILIATION:
             _reconcile(repo, run)
-    except (BaserowError, DocmostError) as exc:
+    except Exception as exc:  # any failure leaves a resumable FAILED run, never a stuck RUNNING
         run.status = SyncRun.Status.FAILED
         run.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         run.save()
-        logger.warning("bridge.sync.run-failed", extra={"run_id": run.pk, "error": run.last_error})
+        logger.warning(
+            "bridge.sync.run-failed",
+            extra={"run_id": run.pk, "error": run.last_error},
+            exc_info=not isinstance(exc, BaserowError | DocmostError),
+        )
         return run
     run.status = SyncRun.Status.DONE
     run.finished_at = timezone.now()
@@ -190,7 +193,7 @@ def _reconcile(repo: Repository, run: SyncRun) -> None:
         run.flagged += gone.update(source_deleted_at=timezone.now())
     run.last_error = "; ".join(filter(None, [run.last_error, check_webhooks(repo)]))
     for pattern in ("personne:*", "projet:*", "formation:*"):  # drop what lost events changed
-        caches["default"].delete_pattern(pattern)  # type: ignore[attr-defined]
+        services.cache_delete_pattern(pattern)
 
 
 def check_webhooks(repo: Repository) -> str:

@@ -293,8 +293,9 @@ def sync_docmost_page(page_id: str) -> str:
     if not parent_page_id:
         return f"page {page_id}: no comptes-rendus parent page configured, skipped"
     client = docmost().client
-    page = client.get_page(page_id, format="markdown")
-    run = _Run(client, parent_page_id)
-    run.handle(page)
+    with entity_locks("sync:poll_docmost"):  # never beside a poll handling the same page
+        page = client.get_page(page_id, format="markdown")
+        run = _Run(client, parent_page_id)
+        run.handle(page)
     counts = {k: v for k, v in run.result.as_dict().items() if v and k != "seen"}
     return f"page {page_id}: " + (", ".join(f"{k} {v}" for k, v in counts.items()) or "skipped")

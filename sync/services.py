@@ -21,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from bridge_api import tasks as notifications
@@ -71,9 +71,10 @@ def event_claim(event_id: int) -> WebhookEvent | None:
     with transaction.atomic():
         event = (
             WebhookEvent.objects.select_for_update(skip_locked=True)
+            .filter(pk=event_id)
             .filter(
-                pk=event_id,
-                status__in=[WebhookEvent.Status.PENDING, WebhookEvent.Status.PROCESSING],
+                Q(status=WebhookEvent.Status.PENDING)
+                | Q(status=WebhookEvent.Status.PROCESSING, next_attempt_at__lte=timezone.now())
             )
             .first()
         )
@@ -208,15 +209,16 @@ def _loop_guard(entity: str, row_id: int, digest: str, *, first_attempt: bool) -
                 f"sync is paused for {settings.SYNC_CIRCUIT_OPEN_SECONDS // 60} min.",
             )
         return "circuit open (loop suspected)"
-    if counters.get(f"{base}:{digest}:synced"):
+    if counters.get(f"{base}:last-synced") == digest:
         return "identical sync within the last 5 minutes"
     return None
 
 
 def _mark_synced(entity: str, row_id: int, digest: str) -> None:
-    """Only a sync that succeeded counts towards the one-identical-sync-per-window rule."""
+    """The row's last synced state: the same state again within the window is not re-synced
+    (A → B → A still syncs the last A, since B came in between)."""
     caches["ratelimit"].set(
-        f"sync:{entity}:{row_id}:{digest}:synced", 1, settings.SYNC_IDENTICAL_WINDOW_SECONDS
+        f"sync:{entity}:{row_id}:last-synced", digest, settings.SYNC_IDENTICAL_WINDOW_SECONDS
     )
 
 
@@ -264,7 +266,7 @@ def row_deleted(entity: str, row_id: int) -> str:
     elif entity == "formation":
         cache_invalidate_formation(row_id)
     elif entity in ("attribution", "intervention"):
-        caches["default"].delete_pattern("personne:*")  # type: ignore[attr-defined]
+        cache_delete_pattern("personne:*")
     return f"{entity} {row_id}: deleted in Baserow" + (", page kept and flagged" if updated else "")
 
 
@@ -315,6 +317,8 @@ def _adopt_or_create_page(link: EntityLink, space_id: str, title: str, markdown:
     if link.state.get("creating"):
         for page in client.iter_recent_pages(space_id=space_id):
             if page.get("title") == title:
+                # Its content may never have taken (a failed read-back): write it, verified.
+                client.update_page(page_id=str(page["id"]), title=title, markdown=markdown)
                 return str(page["id"])
     link.state = {**link.state, "creating": True}
     link.save(update_fields=["state", "updated_at"])  # committed before Docmost is called
@@ -368,6 +372,8 @@ def sync_projet(row_id: int, created: bool = False) -> str:
         except NotFound:
             return row_deleted("projet", row_id) + " (not resurrected)"
         outcome = projet_page_ensure(projet, repo.linked("tache", "projet", [row_id]))
+        if outcome.delivered:  # queued before anything else can fail: link.state says it is sent
+            transaction.on_commit(lambda: notifications.notify_projet_delivered.delay(row_id))
         if outcome.write_back:
             docmost_ids_write_back(
                 entity="projet",
@@ -375,10 +381,7 @@ def sync_projet(row_id: int, created: bool = False) -> str:
                 values={"docmost_page_id": outcome.link.docmost_page_id},
                 actor=SYNC_ACTOR,
             )
-        action = outcome.action
-        if outcome.delivered:
-            transaction.on_commit(lambda: notifications.notify_projet_delivered.delay(row_id))
-            action += ", billing notice sent"
+        action = outcome.action + (", billing notice sent" if outcome.delivered else "")
         cache_invalidate_projet(row_id)
     return f"projet {row_id}: {action}"
 
@@ -521,3 +524,13 @@ HANDLERS = {
     "intervention": intervention_changed,
     "module": module_changed,
 }
+
+
+def cache_delete_pattern(pattern: str) -> None:
+    """Drop cached representations by pattern (Redis); other caches are cleared whole."""
+    cache = caches["default"]
+    delete_pattern = getattr(cache, "delete_pattern", None)
+    if delete_pattern is not None:
+        delete_pattern(pattern)
+    else:  # the in-process cache of the zero-configuration mode, or no cache at all
+        cache.clear()

@@ -60,13 +60,18 @@ class BaserowAuthError(BaserowRequestError):
 
 
 class _BaserowRetry(Retry):
-    """urllib3's retry, minus re-sending a POST that Baserow may already have applied."""
+    """urllib3's retry, minus re-sending a POST that Baserow may already have applied.
 
-    REFUSED = frozenset({429, 503})  # the server says it did not process the request
+    POST is left out of `allowed_methods`, so a read timeout or a 500/502/504 on a create is
+    never re-sent; a connection that never opened, and a 429/503 (Baserow refused the request),
+    are still retried.
+    """
+
+    REFUSED = frozenset({429, 503})
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
-        if method.upper() == "POST" and status_code not in self.REFUSED:
-            return False
+        if method.upper() == "POST":
+            return status_code in self.REFUSED and bool(self.total)
         return super().is_retry(method, status_code, has_retry_after)
 
 
@@ -138,7 +143,7 @@ class BaserowClient:
                 backoff_factor=backoff_factor,
                 backoff_max=backoff_max,
                 status_forcelist=(429, 500, 502, 503, 504),
-                allowed_methods=frozenset({"GET", "POST", "PATCH", "DELETE", "PUT"}),
+                allowed_methods=frozenset({"GET", "PATCH", "DELETE", "PUT"}),
                 respect_retry_after_header=True,
                 raise_on_status=False,
             )

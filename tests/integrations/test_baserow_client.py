@@ -248,3 +248,16 @@ def test_database_token_is_sent_as_token_header(world):
     with pytest.raises(BaserowAuthError) as caught:
         client.list_rows(table_id)
     assert caught.value.code == "ERROR_TOKEN_DOES_NOT_EXIST"
+
+
+def test_a_post_is_retried_only_when_baserow_refused_it():
+    from integrations.baserow.client import _BaserowRetry
+
+    retry = _BaserowRetry(total=3, status_forcelist=(429, 500, 502, 503, 504),
+                          allowed_methods=frozenset({"GET", "PATCH", "DELETE", "PUT"}))  # fmt: skip
+    assert retry.is_retry("POST", 503) is True
+    assert retry.is_retry("POST", 429) is True
+    assert retry.is_retry("POST", 500) is False
+    assert retry.is_retry("POST", 504) is False
+    assert retry._is_method_retryable("POST") is False  # so a read timeout is never re-sent
+    assert retry.is_retry("GET", 500) is True

@@ -586,3 +586,87 @@ def test_standard_webhooks_signatures(baserow, settings, age_seconds, tamper, st
     )
 
     assert response.status_code == status
+
+
+# -- regressions found in review ---------------------------------------------------------------
+
+
+def test_a_claimed_event_is_not_taken_twice_until_its_lease_expires(baserow, run, monkeypatch):
+    monkeypatch.setattr(tasks.process_webhook_event, "delay", lambda *a, **k: None)
+    _row, event = new_projet(baserow, "Bail")
+    run(baserow, "projet-changed", event)
+    stored = WebhookEvent.objects.get()
+
+    assert services.event_claim(stored.pk) is not None
+    assert services.event_claim(stored.pk) is None  # another worker holds it
+    with freeze_time(timezone.now() + timedelta(minutes=11)):
+        assert services.event_claim(stored.pk) is not None  # that worker vanished
+
+
+def test_a_then_b_then_a_within_five_minutes_ends_at_a(baserow, docmost_fake, run):
+    row, created = new_projet(baserow, "A")
+    run(baserow, "projet-changed", created)
+    for name in ("B", "A"):
+        baserow.client.update_row(baserow.table("projet"), row, {"nom": name})
+        run(baserow, "projet-changed", baserow.last_event())
+
+    link = EntityLink.objects.get(entity="projet", row_id=row)
+    assert docmost_fake.pages[link.docmost_page_id]["title"] == "Projet A - Boulangerie Martin"
+
+
+def test_a_page_adopted_after_a_failed_read_back_gets_its_content(
+    baserow, docmost_fake, run, monkeypatch
+):
+    from integrations.docmost.client import DocmostClient, DocmostVerificationError
+
+    real = DocmostClient._verify
+    calls = {"n": 0}
+
+    def fail_first(self, page_id, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            docmost_fake._contents.pop(page_id, None)  # Docmost kept the page, not its content
+            raise DocmostVerificationError("content lacks the text", page_id=page_id)
+        return real(self, page_id, **kwargs)
+
+    monkeypatch.setattr(DocmostClient, "_verify", fail_first)
+    _row, event = new_projet(baserow, "Vide")
+    run(baserow, "projet-changed", event)
+    assert WebhookEvent.objects.get().status == WebhookEvent.Status.PENDING
+    with freeze_time(timezone.now() + timedelta(minutes=5)):
+        tasks.relay_pending_events()
+
+    (page,) = pages_titled(docmost_fake, "Projet Vide - Boulangerie Martin")
+    assert "Charge estimée" in docmost_fake.content(page["id"])
+    assert WebhookEvent.objects.get().status == WebhookEvent.Status.DONE
+
+
+def test_the_billing_notice_survives_a_failed_write_back(
+    baserow, run, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    from integrations.baserow.client import BaserowUnavailable
+
+    real = services.docmost_ids_write_back
+    failures = {"left": 1}
+
+    def refuse_once(**kwargs):
+        if failures["left"]:
+            failures["left"] -= 1
+            raise BaserowUnavailable("Baserow answered 503 to rows.update.")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "docmost_ids_write_back", refuse_once)
+    row = baserow.client.create_row(
+        baserow.table("projet"), {"nom": "Déjà livré", "client": [1], "statut": "livre"}
+    )["id"]
+
+    run(baserow, "projet-changed", baserow.last_event())
+    assert WebhookEvent.objects.get().status == WebhookEvent.Status.PENDING
+    with (
+        freeze_time(timezone.now() + timedelta(minutes=5)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        tasks.relay_pending_events()
+
+    assert len([m for m in mailoutbox if "facturer" in m.subject]) == 1
+    assert baserow.client.get_row(baserow.table("projet"), row)["docmost_page_id"]
