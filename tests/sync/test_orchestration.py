@@ -221,7 +221,8 @@ def test_cloturer_projet_with_a_narrow_token(client_for, baserow, docmost_fake):
     writes_before = len([c for c in baserow.fake.calls if c.method == "PATCH"])
     again = button.post("/api/v1/projets/1/cloturer", {}, format="json")
     assert again.status_code == 200
-    assert again.json()["meta"]["effects"] == ["already closed"]
+    assert again.json()["meta"]["effects"][0] == "already closed"
+    assert "page already current" in again.json()["meta"]["effects"][1]
     assert len([c for c in baserow.fake.calls if c.method == "PATCH"]) == writes_before
 
 

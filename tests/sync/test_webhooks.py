@@ -358,8 +358,11 @@ def test_task_killed_after_the_docmost_write_makes_no_duplicate_on_redelivery(
         run(baserow, "projet-changed", event)
     monkeypatch.setattr(client, "create_page", original)
 
-    # acks_late: the broker redelivers the message to another worker.
-    tasks.process_webhook_event(WebhookEvent.objects.get().pk)
+    # acks_late: the broker redelivers the message at once; the dead worker's lease is still
+    # live, so that copy stands back, and the relay takes the event when the lease expires.
+    assert tasks.process_webhook_event(WebhookEvent.objects.get().pk) == "not pending"
+    with freeze_time(timezone.now() + timedelta(minutes=11)):
+        assert tasks.relay_pending_events() == 1
 
     assert len(pages_titled(docmost_fake, "Projet Crash - Boulangerie Martin")) == 1
     assert EntityLink.objects.get(entity="projet", row_id=row).docmost_page_id
