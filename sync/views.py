@@ -40,7 +40,7 @@ class ReplayResultSerializer(serializers.Serializer):
     status = serializers.CharField()
 
 
-class SyncStatusRunSerializer(serializers.Serializer):
+class SyncRunSerializer(serializers.Serializer):
     run_id = serializers.IntegerField()
     kind = serializers.CharField()
     status = serializers.CharField()
@@ -63,7 +63,7 @@ class SyncStatusSerializer(serializers.Serializer):
     queue_depth = serializers.IntegerField(
         allow_null=True, help_text="Messages waiting in the Celery queue (Redis broker)."
     )
-    last_runs = SyncStatusRunSerializer(many=True)
+    last_runs = SyncRunSerializer(many=True)
 
 
 class BaserowWebhookView(APIView):
@@ -201,20 +201,6 @@ class SyncStatusView(APIView):
 
 class SyncOutcomeSerializer(serializers.Serializer):
     outcome = serializers.CharField(help_text="What the sync did.")
-
-
-class SyncRunSerializer(serializers.Serializer):
-    run_id = serializers.IntegerField()
-    kind = serializers.CharField()
-    status = serializers.CharField()
-    started_at = serializers.DateTimeField()
-    finished_at = serializers.DateTimeField(allow_null=True)
-    processed = serializers.IntegerField()
-    created = serializers.IntegerField()
-    updated = serializers.IntegerField()
-    flagged = serializers.IntegerField()
-    error_count = serializers.IntegerField(help_text="Rows that failed (retried next run).")
-    last_error = serializers.CharField(allow_blank=True)
 
 
 def _force_view(entity: str) -> type[APIView]:
