@@ -49,6 +49,30 @@ def _claim(token_key_id: str, key: str, digest: str) -> tuple[IdempotencyRecord,
     raise BridgeError(ErrorCode.CONFLICT, "This Idempotency-Key is contended; retry.")
 
 
+def _settle_failure(record: IdempotencyRecord, exc: BaseException) -> None:
+    """A request that failed before writing anything may be retried with its key; one that
+    failed after a write (the audit trail shows it) keeps its error, so a retry cannot write a
+    second time."""
+    from bridge_api.errors import error_body, to_bridge_error
+    from bridge_api.logging import current_request_id
+    from bridge_api.models import AuditEntry
+
+    wrote = AuditEntry.objects.filter(request_id=current_request_id()).exists()
+    if not wrote or not isinstance(exc, Exception):
+        record.delete()
+        return
+    error = to_bridge_error(exc)
+    record.completed = True
+    record.status_code = error.status_code
+    record.response_body = error_body(
+        error.code,
+        f"{error.message} Part of this request was written; it is not done again with this "
+        "Idempotency-Key: check the resource before retrying with a new key.",
+        error.details,
+    )
+    record.save(update_fields=["completed", "status_code", "response_body"])
+
+
 def idempotent(method: Callable[..., Response]) -> Callable[..., Response]:
     @functools.wraps(method)
     def wrapper(view: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -82,8 +106,8 @@ def idempotent(method: Callable[..., Response]) -> Callable[..., Response]:
             )
         try:
             response = method(view, request, *args, **kwargs)
-        except BaseException:
-            record.delete()
+        except BaseException as exc:
+            _settle_failure(record, exc)
             raise
         if response.status_code >= 500:
             record.delete()

@@ -655,3 +655,26 @@ def test_without_the_locks_the_same_race_overbooks(make_token, s, monkeypatch):
     token = make_token(scopes=["write:attributions"]).plaintext
 
     assert _fire_two(s, token) == [201, 201]
+
+
+def test_a_key_cannot_write_twice_after_a_failure_past_the_first_write(writer, s, monkeypatch):
+    from bridge_api import writes
+    from integrations.baserow.client import BaserowUnavailable
+
+    def baserow_gone(*args, **kwargs):
+        raise BaserowUnavailable("Baserow answered 503 to rows.get.")
+
+    monkeypatch.setattr(writes, "_formation_of", baserow_gone)  # fails after the row is written
+    path = f"/api/v1/modules/{s.module}/attribuer"
+    body = {"personne_id": s.ana, "heures": 2}
+    first = writer.post(path, body, format="json", HTTP_IDEMPOTENCY_KEY="partial")
+    assert first.status_code == 502
+    written = s.count("attribution")
+    monkeypatch.undo()
+
+    retry = writer.post(path, body, format="json", HTTP_IDEMPOTENCY_KEY="partial")
+
+    assert retry.status_code == 502
+    assert retry["Idempotent-Replayed"] == "true"
+    assert "Part of this request was written" in retry.json()["error"]["message"]
+    assert s.count("attribution") == written  # no second attribution

@@ -673,3 +673,30 @@ def test_the_billing_notice_survives_a_failed_write_back(
 
     assert len([m for m in mailoutbox if "facturer" in m.subject]) == 1
     assert baserow.client.get_row(baserow.table("projet"), row)["docmost_page_id"]
+
+
+def test_linked_table_update_without_old_items_is_synced_from_current_state(
+    baserow, docmost_fake, run
+):
+    """Baserow's linked-table `rows.updated`: items only, no old_items, possibly partial."""
+    row, created = new_projet(baserow, "Lié")
+    run(baserow, "projet-changed", created)
+    baserow.client.update_row(baserow.table("projet"), row, {"nom": "Lié renommé"})
+    client_link = [{"id": 1, "value": "Boulangerie Martin", "order": "1.0"}]
+    item = {"id": row, "order": "1.00000000000000000000", "client": client_link}
+    linked = baserow.delivery(
+        {
+            "table_id": baserow.table("projet"),
+            "event_type": "rows.updated",
+            "total_count": 1,
+            "items": [item],
+        }
+    )
+
+    run(baserow, "projet-changed", linked)
+
+    link = EntityLink.objects.get(entity="projet", row_id=row)
+    assert (
+        docmost_fake.pages[link.docmost_page_id]["title"]
+        == "Projet Lié renommé - Boulangerie Martin"
+    )
