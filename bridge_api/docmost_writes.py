@@ -17,8 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bridge_api.errors import BridgeError, ErrorCode
-from bridge_api.models import AuditEntry
-from bridge_api.writes import Actor
+from bridge_api.writes import Actor, audit_record
 from integrations.docmost.client import DocmostNotFound, DocmostRequestError
 from integrations.docmost.connection import docmost
 
@@ -82,16 +81,7 @@ def default_space_slug(name: str) -> str:
 
 def record_audit(*, actor: Actor, action: str, entity: str, after: dict[str, Any]) -> None:
     """One audit row for a Docmost write (Docmost ids are not integers: `entity_id` is null)."""
-    AuditEntry.objects.create(
-        token_key_id=actor.token_key_id,
-        token_name=actor.token_name,
-        request_id=actor.request_id,
-        action=action,
-        entity=entity,
-        entity_id=None,
-        before=None,
-        after=after,
-    )
+    audit_record(actor=actor, action=action, entity=entity, entity_id=None, after=after)
 
 
 def _page_not_found(page_id: str, exc: DocmostNotFound | None = None) -> BridgeError:

@@ -14,7 +14,6 @@ from rest_framework.views import APIView
 
 from bridge_api import docmost_writes as dw
 from bridge_api.idempotency import idempotent
-from bridge_api.logging import current_request_id
 from bridge_api.openapi import ERROR_ENVELOPE_REF, enveloped
 from bridge_api.writes import Actor
 from tokens.scopes import Scope
@@ -162,15 +161,6 @@ class DocmostShareLinkSerializer(serializers.Serializer):
     )
 
 
-def _actor(request: Request) -> Actor:
-    token = request.auth
-    return Actor(
-        token_key_id=getattr(token, "key_id", ""),
-        token_name=getattr(token, "name", ""),
-        request_id=current_request_id(),
-    )
-
-
 def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
     body = serializer_class(data=request.data)
     body.is_valid(raise_exception=True)
@@ -208,7 +198,7 @@ class DocmostPageCreateView(APIView):
     def post(self, request: Request) -> Response:
         dw.refuse_unsupported(request.data, dw.UNSUPPORTED_PAGE_FIELDS)
         body = _valid(DocmostPageCreateInputSerializer, request)
-        data = dw.page_create(**body, actor=_actor(request))
+        data = dw.page_create(**body, actor=Actor.from_request(request))
         return Response({"data": DocmostPageSerializer(data).data}, status=201)
 
 
@@ -236,7 +226,7 @@ class DocmostPageUpdateView(APIView):
     def patch(self, request: Request, page_id: str) -> Response:
         dw.refuse_unsupported(request.data, dw.UNSUPPORTED_PAGE_FIELDS)
         body = _valid(DocmostPageUpdateInputSerializer, request)
-        data = dw.page_update(page_id=page_id, **body, actor=_actor(request))
+        data = dw.page_update(page_id=page_id, **body, actor=Actor.from_request(request))
         return Response({"data": DocmostPageSerializer(data).data})
 
 
@@ -261,7 +251,7 @@ class DocmostCollectionCreateView(APIView):
     @idempotent
     def post(self, request: Request) -> Response:
         body = _valid(DocmostCollectionCreateInputSerializer, request)
-        data = dw.collection_create(**body, actor=_actor(request))
+        data = dw.collection_create(**body, actor=Actor.from_request(request))
         return Response({"data": DocmostCollectionSerializer(data).data}, status=201)
 
 
@@ -291,5 +281,5 @@ class DocmostShareLinkCreateView(APIView):
     def post(self, request: Request) -> Response:
         dw.refuse_unsupported(request.data, dw.UNSUPPORTED_SHARE_FIELDS)
         body = _valid(DocmostShareLinkCreateInputSerializer, request)
-        data = dw.share_link_create(**body, actor=_actor(request))
+        data = dw.share_link_create(**body, actor=Actor.from_request(request))
         return Response({"data": DocmostShareLinkSerializer(data).data}, status=201)

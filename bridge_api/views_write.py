@@ -17,7 +17,6 @@ from rest_framework.views import APIView
 
 from bridge_api import writes
 from bridge_api.idempotency import idempotent
-from bridge_api.logging import current_request_id
 from bridge_api.openapi import ERROR_ENVELOPE_REF
 from bridge_api.serializers import HoursField
 from tokens.scopes import Scope
@@ -180,15 +179,6 @@ def _dry_run(request: Request) -> bool:
     return raw in ("true", "1")
 
 
-def _actor(request: Request) -> writes.Actor:
-    token = request.auth
-    return writes.Actor(
-        token_key_id=getattr(token, "key_id", ""),
-        token_name=getattr(token, "name", ""),
-        request_id=current_request_id(),
-    )
-
-
 def write_view(
     *,
     method: str,
@@ -210,7 +200,9 @@ def write_view(
         body.is_valid(raise_exception=True)
         dry_run = _dry_run(request)
         result = operation(
-            **arguments(dict(body.validated_data), pk), actor=_actor(request), dry_run=dry_run
+            **arguments(dict(body.validated_data), pk),
+            actor=writes.Actor.from_request(request),
+            dry_run=dry_run,
         )
         return Response(
             {

@@ -25,6 +25,7 @@ from bridge_api.cache import (
 )
 from bridge_api.errors import BridgeError, ErrorCode
 from bridge_api.locks import entity_locks
+from bridge_api.logging import current_request_id
 from bridge_api.models import AuditEntry
 from bridge_api.repository import Repository
 from bridge_api.representations import iso, num
@@ -48,6 +49,37 @@ class Actor:
     token_key_id: str = ""
     token_name: str = ""
     request_id: str = ""
+
+    @classmethod
+    def from_request(cls, request: Any) -> "Actor":
+        token = request.auth
+        return cls(
+            token_key_id=getattr(token, "key_id", ""),
+            token_name=getattr(token, "name", ""),
+            request_id=current_request_id(),
+        )
+
+
+def audit_record(
+    *,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    before: Any = None,
+    after: Any = None,
+) -> AuditEntry:
+    """One row of the audit trail (token, action, entity, before/after, request id)."""
+    return AuditEntry.objects.create(
+        token_key_id=actor.token_key_id,
+        token_name=actor.token_name,
+        request_id=actor.request_id,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        before=before,
+        after=after,
+    )
 
 
 @dataclasses.dataclass
@@ -115,10 +147,8 @@ class Writer:
         written = parse_row(entity, row, table)
         with transaction.atomic():
             echo_record(entity=entity, row_id=written.id, values=values)
-            AuditEntry.objects.create(
-                token_key_id=self.actor.token_key_id,
-                token_name=self.actor.token_name,
-                request_id=self.actor.request_id,
+            audit_record(
+                actor=self.actor,
                 action=action,
                 entity=entity,
                 entity_id=written.id,
@@ -387,23 +417,38 @@ def _close_upwards(writer: Writer, module: Module, attributions: list[Attributio
         )
     writer.effects.append(f"module {module.id} → realise")
     formation_id = _formation_of(repo, module)
-    if formation_id is None:
-        return module
-    blocs = repo.linked("bloc", "formation", [formation_id])
-    modules = _replace(repo.linked("module", "bloc", [b.id for b in blocs]), module)
-    if rules.formation_should_close(modules):
-        formation = repo.get("formation", formation_id)
-        if formation.statut != "cloturee":
-            if not writer.dry_run:
-                writer.write(
-                    "formation",
-                    "formation.auto_close",
-                    {"statut": "cloturee"},
-                    before=formation,
-                    row_id=formation_id,
-                )
-            writer.effects.append(f"formation {formation_id} → cloturee (OP-07)")
+    if formation_id is not None:
+        _close_formation_if_complete(writer, formation_id, just_realised=module)
     return module
+
+
+def _close_formation_if_complete(
+    writer: Writer, formation_id: int, *, just_realised: Module | None = None
+) -> str | None:
+    """OP-07: close the formation when every one of its modules is realised (`just_realised`
+    stands in for its stored version, which a dry run has not written)."""
+    repo = writer.repo
+    blocs = repo.linked("bloc", "formation", [formation_id])
+    modules = repo.linked("module", "bloc", [b.id for b in blocs])
+    if just_realised is not None:
+        modules = _replace(modules, just_realised)
+    if not rules.formation_should_close(modules):
+        return None
+    formation = repo.get("formation", formation_id)
+    if formation.statut == "cloturee":
+        return None
+    if not writer.dry_run:
+        writer.write(
+            "formation",
+            "formation.auto_close",
+            {"statut": "cloturee"},
+            before=formation,
+            row_id=formation_id,
+        )
+        cache_invalidate_formation(formation_id)
+    effect = f"formation {formation_id} → cloturee (OP-07)"
+    writer.effects.append(effect)
+    return effect
 
 
 # -- interventions ----------------------------------------------------------------------------
@@ -614,24 +659,8 @@ def intervention_cancel(
 def formation_close_if_complete(*, formation_id: int, actor: Actor) -> str | None:
     """OP-07 when a module's statut changed outside the bridge (a Baserow webhook)."""
     writer = Writer(actor, dry_run=False)
-    repo = writer.repo
     with entity_locks(f"formation:{formation_id}"):
-        formation = repo.get("formation", formation_id)
-        if formation.statut == "cloturee":
-            return None
-        blocs = repo.linked("bloc", "formation", [formation_id])
-        modules = repo.linked("module", "bloc", [b.id for b in blocs])
-        if not rules.formation_should_close(modules):
-            return None
-        writer.write(
-            "formation",
-            "formation.auto_close",
-            {"statut": "cloturee"},
-            before=formation,
-            row_id=formation_id,
-        )
-        cache_invalidate_formation(formation_id)
-    return f"formation {formation_id} → cloturee (OP-07)"
+        return _close_formation_if_complete(writer, formation_id)
 
 
 def docmost_ids_write_back(

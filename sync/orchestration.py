@@ -45,7 +45,8 @@ def force_sync(*, entity: str, row_id: int) -> str:
     return handler(row_id)
 
 
-def sync_run_start(*, kind: str) -> SyncRun:
+def sync_run_start(*, kind: str, enqueue: bool = True) -> SyncRun:
+    """A new run of `kind` (one at a time), queued as a task unless the caller runs it."""
     running = SyncRun.objects.filter(status=SyncRun.Status.RUNNING, kind=kind).first()
     if running is not None:
         raise BridgeError(
@@ -54,14 +55,18 @@ def sync_run_start(*, kind: str) -> SyncRun:
             details={"run_id": running.pk},
         )
     run = SyncRun.objects.create(kind=kind, entities=list(SYNCED_ENTITIES))
-    run_id = run.pk
-    from sync.tasks import execute_sync_run
-
-    transaction.on_commit(lambda: execute_sync_run.delay(run_id), robust=True)
+    if enqueue:
+        _enqueue(run.pk)
     return run
 
 
-def sync_run_resume(*, run_id: int) -> SyncRun:
+def _enqueue(run_id: int) -> None:
+    from sync.tasks import execute_sync_run
+
+    transaction.on_commit(lambda: execute_sync_run.delay(run_id), robust=True)
+
+
+def sync_run_resume(*, run_id: int, enqueue: bool = True) -> SyncRun:
     run = SyncRun.objects.filter(pk=run_id).first()
     if run is None:
         raise BridgeError(ErrorCode.NOT_FOUND, f"No sync run {run_id}.")
@@ -69,9 +74,8 @@ def sync_run_resume(*, run_id: int) -> SyncRun:
         raise BridgeError(ErrorCode.CONFLICT, f"Run {run_id} is finished.")
     run.status = SyncRun.Status.RUNNING
     run.save(update_fields=["status", "updated_at"])
-    from sync.tasks import execute_sync_run
-
-    transaction.on_commit(lambda: execute_sync_run.delay(run_id), robust=True)
+    if enqueue:
+        _enqueue(run.pk)
     return run
 
 

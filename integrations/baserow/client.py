@@ -243,33 +243,33 @@ class BaserowClient:
     def batch_create(
         self, table_id: int, items: Iterable[dict[str, Any]], *, send_webhook_events: bool = True
     ) -> list[dict[str, Any]]:
-        created: list[dict[str, Any]] = []
-        for chunk in _chunks(items, BATCH_SIZE_MAX):
-            body = self._request(
-                "POST",
-                f"/api/database/rows/table/{table_id}/batch/",
-                "rows.batch_create",
-                params=self._write_params(send_webhook_events),
-                json={"items": chunk},
-            )
-            created.extend(body["items"])
-        return created
+        return self._batched("POST", table_id, "rows.batch_create", items, send_webhook_events)
 
     def batch_update(
         self, table_id: int, items: Iterable[dict[str, Any]], *, send_webhook_events: bool = True
     ) -> list[dict[str, Any]]:
         """Each item needs its `id`."""
-        updated: list[dict[str, Any]] = []
+        return self._batched("PATCH", table_id, "rows.batch_update", items, send_webhook_events)
+
+    def _batched(
+        self,
+        method: str,
+        table_id: int,
+        endpoint: str,
+        items: Iterable[dict[str, Any]],
+        send_webhook_events: bool,
+    ) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
         for chunk in _chunks(items, BATCH_SIZE_MAX):
             body = self._request(
-                "PATCH",
+                method,
                 f"/api/database/rows/table/{table_id}/batch/",
-                "rows.batch_update",
+                endpoint,
                 params=self._write_params(send_webhook_events),
                 json={"items": chunk},
             )
-            updated.extend(body["items"])
-        return updated
+            rows.extend(body["items"])
+        return rows
 
     def batch_delete(
         self, table_id: int, row_ids: Iterable[int], *, send_webhook_events: bool = True

@@ -5,9 +5,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from bridge_api.errors import BridgeError
+from bridge_api.errors import BridgeError, ErrorCode
 from sync.models import SyncRun
-from sync.orchestration import sync_run_execute
+from sync.orchestration import sync_run_execute, sync_run_resume, sync_run_start
 
 
 class Command(BaseCommand):
@@ -24,16 +24,17 @@ class Command(BaseCommand):
         kind = (
             SyncRun.Kind.FULL_SYNC if options["action"] == "full" else SyncRun.Kind.RECONCILIATION
         )
-        if options["resume"]:
-            run = SyncRun.objects.filter(pk=options["resume"], kind=kind).first()
-            if run is None or run.status == SyncRun.Status.DONE:
-                raise CommandError(f"No unfinished {kind} run {options['resume']}.")
-            run.status = SyncRun.Status.RUNNING
-            run.save(update_fields=["status", "updated_at"])
-        else:
-            if SyncRun.objects.filter(kind=kind, status=SyncRun.Status.RUNNING).exists():
-                raise CommandError(f"A {kind} run is already running; use --resume RUN.")
-            run = SyncRun.objects.create(kind=kind, entities=["formation", "projet"])
+        resume = options["resume"]
+        try:  # the same service functions as the API, run here instead of queued
+            if resume:
+                if not SyncRun.objects.filter(pk=resume, kind=kind).exists():
+                    raise BridgeError(ErrorCode.NOT_FOUND, f"No sync run {resume}.")
+                run = sync_run_resume(run_id=resume, enqueue=False)
+            else:
+                run = sync_run_start(kind=kind, enqueue=False)
+        except BridgeError as exc:
+            hint = f"No unfinished {kind} run {resume}: " if resume else ""
+            raise CommandError(f"{hint}{exc.message} Use --resume RUN for a stopped run.") from exc
         self.stderr.write(f"{run.get_kind_display()} run {run.pk}")
         bars: dict[str, tqdm] = {}
 
