@@ -13,7 +13,14 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "bridge_api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
     "COERCE_DECIMAL_TO_STRING": False,
+    # DRF's own idea of the client address follows the same trusted-proxy count.
+    "NUM_PROXIES": None,
 }
+
+# Reverse proxies in front of the service whose X-Forwarded-For is trusted (0: none, the socket's
+# address is the client). See bridge_api/client_ip.py.
+BRIDGE_TRUSTED_PROXIES = env.int("BRIDGE_TRUSTED_PROXIES", default=0)
+REST_FRAMEWORK["NUM_PROXIES"] = BRIDGE_TRUSTED_PROXIES
 
 # Largest request body accepted, in bytes; anything bigger is answered 413 before it is read.
 BRIDGE_MAX_BODY_BYTES = env.int("BRIDGE_MAX_BODY_BYTES", default=1024 * 1024)
