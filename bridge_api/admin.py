@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from bridge_api.models import AuditEntry
+from bridge_api.models import AuditEntry, BlockedPeer
 
 
 @admin.register(AuditEntry)
@@ -22,4 +22,20 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(BlockedPeer)
+class BlockedPeerAdmin(admin.ModelAdmin):
+    """Addresses blocked after failed authentications (admin logins: see Axes below)."""
+
+    list_display = ["created_at", "door", "peer", "failures", "blocked_until"]
+    list_filter = ["door"]
+    search_fields = ["peer"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

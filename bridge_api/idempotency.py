@@ -3,7 +3,11 @@
 A retried request with the same key and the same method, path and body gets the first response
 again, without a second write. The same key with a different request is 409. Keys belong to a
 token and live 24 hours. A request that failed with an exception or a 5xx leaves no record, so
-it can be retried.
+it can be retried. A record left in flight by a process that died expires with the write locks
+(`LOCK_EXPIRY_SECONDS`): after that, the key can be used again, unless the audit trail shows
+that the dead request already wrote something (then the key answers 409 for good).
+
+Decisions use the bridge's own request id, never the client's `X-Request-ID`.
 """
 
 import functools
@@ -17,8 +21,10 @@ from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from bridge_api.errors import BridgeError, ErrorCode
-from bridge_api.models import IdempotencyRecord
+from bridge_api.errors import BridgeError, ErrorCode, error_body
+from bridge_api.locks import LOCK_EXPIRY_SECONDS
+from bridge_api.logging import current_request_id
+from bridge_api.models import AuditEntry, IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 LIFETIME = timedelta(hours=24)
@@ -30,12 +36,45 @@ def _request_hash(request: Request) -> str:
     return hashlib.sha256(material).hexdigest()
 
 
+PARTIAL_WRITE_NOTE = (
+    "Part of this request was written; it is not done again with this Idempotency-Key: "
+    "check the resource before retrying with a new key."
+)
+
+
+def _abandoned(record: IdempotencyRecord) -> bool:
+    """In flight for longer than any write may hold its locks: its process died."""
+    return not record.completed and record.created_at < timezone.now() - timedelta(
+        seconds=LOCK_EXPIRY_SECONDS
+    )
+
+
+def _settle_abandoned(record: IdempotencyRecord) -> bool:
+    """Free an abandoned key (True), or, if its request wrote before dying, keep a 409 for it."""
+    if not (record.request_id and AuditEntry.objects.filter(request_id=record.request_id).exists()):
+        record.delete()
+        return True
+    record.completed = True
+    record.status_code = ErrorCode.CONFLICT.status
+    record.response_body = error_body(
+        ErrorCode.CONFLICT,
+        "The first request with this Idempotency-Key stopped before answering. "
+        + PARTIAL_WRITE_NOTE,
+        {HEADER: record.key},
+    )
+    record.save(update_fields=["completed", "status_code", "response_body"])
+    return False
+
+
 def _claim(token_key_id: str, key: str, digest: str) -> tuple[IdempotencyRecord, bool]:
     for _attempt in range(2):
         try:
             with transaction.atomic():  # a savepoint: a duplicate key must not poison the caller
                 record = IdempotencyRecord.objects.create(
-                    token_key_id=token_key_id, key=key, request_hash=digest
+                    token_key_id=token_key_id,
+                    key=key,
+                    request_hash=digest,
+                    request_id=current_request_id(),
                 )
             return record, True
         except IntegrityError:
@@ -45,6 +84,8 @@ def _claim(token_key_id: str, key: str, digest: str) -> tuple[IdempotencyRecord,
             if existing.created_at < timezone.now() - LIFETIME:
                 existing.delete()
                 continue
+            if _abandoned(existing) and _settle_abandoned(existing):
+                continue
             return existing, False
     raise BridgeError(ErrorCode.CONFLICT, "This Idempotency-Key is contended; retry.")
 
@@ -53,9 +94,7 @@ def _settle_failure(record: IdempotencyRecord, exc: BaseException) -> None:
     """A request that failed before writing anything may be retried with its key; one that
     failed after a write (the audit trail shows it) keeps its error, so a retry cannot write a
     second time."""
-    from bridge_api.errors import error_body, to_bridge_error
-    from bridge_api.logging import current_request_id
-    from bridge_api.models import AuditEntry
+    from bridge_api.errors import to_bridge_error
 
     wrote = AuditEntry.objects.filter(request_id=current_request_id()).exists()
     if not wrote or not isinstance(exc, Exception):
@@ -66,8 +105,7 @@ def _settle_failure(record: IdempotencyRecord, exc: BaseException) -> None:
     record.status_code = error.status_code
     record.response_body = error_body(
         error.code,
-        f"{error.message} Part of this request was written; it is not done again with this "
-        "Idempotency-Key: check the resource before retrying with a new key.",
+        f"{error.message} {PARTIAL_WRITE_NOTE}",
         error.details,
     )
     record.save(update_fields=["completed", "status_code", "response_body"])

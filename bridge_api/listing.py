@@ -6,6 +6,7 @@ Filters and sorting run in Baserow, never in Python after fetching everything.
 """
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,14 +45,28 @@ class ListQuery:
         }
 
 
+# Ids and page numbers fit Baserow's 64-bit columns; longer digit strings are refused, not parsed.
+_MAX_DIGITS = 18
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def ascii_int(raw: str) -> int | None:
+    """`raw` as a non-negative integer if it is ASCII digits only (`str.isdigit` also accepts
+    "²" and other Unicode digits, which `int()` then refuses), else None."""
+    if not raw or len(raw) > _MAX_DIGITS or not raw.isascii() or not raw.isdigit():
+        return None
+    return int(raw)
+
+
 def _positive_int(params: QueryDict, name: str, default: int, errors: dict[str, list[str]]) -> int:
     raw = params.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or int(raw) < 1:
-        errors[name] = [f"Must be a positive integer, got {raw!r}."]
+    value = ascii_int(raw)
+    if value is None or value < 1:
+        errors[name] = [f"Must be a positive integer (ASCII digits), got {raw[:40]!r}."]
         return default
-    return int(raw)
+    return value
 
 
 def _condition(
@@ -66,7 +81,7 @@ def _condition(
     name = repo.field_name(entity, logical)
     if spec.type in ("single_select", "multiple_select"):
         if value not in spec.options:
-            errors[param] = [f"{value!r} is not one of: {', '.join(spec.options)}."]
+            errors[param] = [f"{value[:40]!r} is not one of: {', '.join(spec.options)}."]
             return None
         option_id = repo.option_id(entity, logical, value)
         if option_id is None:  # the option is missing in this Baserow: nothing can match
@@ -74,16 +89,15 @@ def _condition(
         kind = "single_select_equal" if spec.type == "single_select" else "multiple_select_has"
         return Condition(name, kind, option_id)
     if spec.type == "link_row":
-        if not value.isdigit():
-            errors[param] = [f"Must be the id of a {spec.link_to}, got {value!r}."]
+        if ascii_int(value) is None:
+            errors[param] = [
+                f"Must be the id of a {spec.link_to} (ASCII digits), got {value[:40]!r}."
+            ]
             return None
         return Condition(name, "link_row_has", value)
-    if spec.type == "number":
-        try:
-            float(value)
-        except ValueError:
-            errors[param] = [f"Must be a number, got {value!r}."]
-            return None
+    if spec.type == "number" and (len(value) > 40 or not _NUMBER.fullmatch(value)):
+        errors[param] = [f"Must be a decimal number such as 12 or 7.5, got {value[:40]!r}."]
+        return None
     return Condition(name, "equal", value)
 
 
@@ -101,7 +115,7 @@ def parse_list_query(params: QueryDict, spec: ListSpec, repo: Repository) -> Lis
         name = key[len("filter[") : -1] if key.startswith("filter[") and key.endswith("]") else ""
         if name not in spec.filters:
             allowed = ", ".join(spec.filters) or "none"
-            errors[key] = [f"Unknown filter. Filterable fields: {allowed}."]
+            errors[key[:80]] = [f"Unknown filter. Filterable fields: {allowed}."]
             continue
         condition = _condition(repo, spec.entity, spec.filters[name], key, str(value), errors)
         if condition is not None:
@@ -112,7 +126,7 @@ def parse_list_query(params: QueryDict, spec: ListSpec, repo: Repository) -> Lis
         key = raw.lstrip("-")
         if key not in spec.sorts:
             allowed = ", ".join(spec.sorts) or "none"
-            errors["sort"] = [f"Cannot sort by {key!r}. Sortable fields: {allowed}."]
+            errors["sort"] = [f"Cannot sort by {key[:40]!r}. Sortable fields: {allowed}."]
             continue
         field_name = repo.field_name(spec.entity, spec.sorts[key])
         order_by.append(("-" if raw.startswith("-") else "") + field_name)

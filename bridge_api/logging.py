@@ -9,6 +9,10 @@ import logging
 import re
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+# What the client sent as X-Request-ID: logged for correlation, never used for decisions.
+_client_request_id: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "client_request_id", default=""
+)
 
 # Anything that looks like a bridge token, a bearer credential or a Baserow/Docmost token.
 _SECRET_PATTERNS = re.compile(
@@ -28,6 +32,14 @@ def reset_request_id(token: contextvars.Token[str]) -> None:
     _request_id.reset(token)
 
 
+def set_client_request_id(client_request_id: str) -> contextvars.Token[str]:
+    return _client_request_id.set(client_request_id)
+
+
+def reset_client_request_id(token: contextvars.Token[str]) -> None:
+    _client_request_id.reset(token)
+
+
 def redact(text: str) -> str:
     """Replace token-like substrings so a secret that slipped into a message is not logged."""
     return _SECRET_PATTERNS.sub(
@@ -36,10 +48,13 @@ def redact(text: str) -> str:
 
 
 class RequestContextFilter(logging.Filter):
-    """Adds `request_id` to every record."""
+    """Adds `request_id` (and `client_request_id`, when the client sent one) to every record."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = current_request_id()
+        client_request_id = _client_request_id.get()
+        if client_request_id:
+            record.client_request_id = client_request_id
         return True
 
 

@@ -10,13 +10,18 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from bridge_api.errors import ErrorCode, error_response, payload_too_large
-from bridge_api.logging import reset_request_id, set_request_id
+from bridge_api.logging import (
+    reset_client_request_id,
+    reset_request_id,
+    set_client_request_id,
+    set_request_id,
+)
 from bridge_api.metrics import HTTP_DURATION, HTTP_REQUESTS
 
 logger = logging.getLogger("bridge.request")
 
 REQUEST_ID_HEADER = "X-Request-ID"
-# An incoming request id is kept only if it is short and harmless (it ends up in logs).
+# A client's request id is logged only if it is short and harmless.
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 UNMATCHED_ROUTE = "<unmatched>"
 
@@ -36,9 +41,13 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # The bridge's own id: the audit trail and the idempotency store decide on it, so a
+        # client must not be able to choose it. A sane incoming id is kept for correlation only.
+        request_id = uuid.uuid4().hex
         incoming = request.headers.get(REQUEST_ID_HEADER, "")
-        request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        client_request_id = incoming if _VALID_REQUEST_ID.match(incoming) else ""
         context_token = set_request_id(request_id)
+        client_token = set_client_request_id(client_request_id)
         started = time.perf_counter()
         try:
             response = self.get_response(request)
@@ -60,6 +69,7 @@ class RequestContextMiddleware:
             response[REQUEST_ID_HEADER] = request_id
             return response
         finally:
+            reset_client_request_id(client_token)
             reset_request_id(context_token)
 
 

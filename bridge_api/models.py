@@ -31,6 +31,9 @@ class IdempotencyRecord(models.Model):
     request_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
     completed = models.BooleanField(default=False)
+    # The bridge's own id of the request that claimed the key: if that request dies mid-way,
+    # the audit trail under this id tells whether it wrote anything before dying.
+    request_id = models.CharField(max_length=64, blank=True)
     status_code = models.PositiveSmallIntegerField(null=True)
     response_body = models.JSONField(null=True)
 
@@ -43,3 +46,26 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.token_key_id})"
+
+
+class BlockedPeer(models.Model):
+    """A peer address blocked at one door after too many failed authentications.
+
+    Written once per block (not per failure), so a flood costs no database writes.
+    """
+
+    class Door(models.TextChoices):
+        BEARER = "bearer", "API token"
+        WEBHOOK = "webhook", "Webhook secret"
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    door = models.CharField(max_length=16, choices=Door.choices)
+    peer = models.GenericIPAddressField()
+    failures = models.PositiveIntegerField()
+    blocked_until = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.peer} blocked at {self.door} until {self.blocked_until:%Y-%m-%d %H:%M}"

@@ -6,8 +6,11 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
+from bridge_api.auth_failures import auth_failure_record, auth_failures_refuse_blocked
 from tokens.models import Token
 from tokens.services import TokenAuthenticationError, token_authenticate
+
+DOOR = "bearer"
 
 
 @dataclass(frozen=True)
@@ -26,14 +29,17 @@ class BearerTokenAuthentication(BaseAuthentication):
         header = request.META.get("HTTP_AUTHORIZATION")
         if header is None:
             return None  # the scope permission answers AUTH_REQUIRED
+        auth_failures_refuse_blocked(request=request._request, door=DOOR)
         scheme, _, credentials = header.strip().partition(" ")
         if scheme.lower() != self.keyword.lower() or not credentials.strip():
+            auth_failure_record(request=request._request, door=DOOR)
             raise AuthenticationFailed(
                 "The Authorization header must read 'Bearer brg_…' (one space, then the token)."
             )
         try:
             token = token_authenticate(raw=credentials.strip())
         except TokenAuthenticationError as exc:
+            auth_failure_record(request=request._request, door=DOOR)
             raise AuthenticationFailed(exc.message) from None
         request._request.bridge_token_id = token.key_id  # type: ignore[attr-defined]  # for logs
         return TokenPrincipal(token=token), token

@@ -15,3 +15,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "bridge_api.client_ip.peer_address"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_VERBOSE = False
+
+# Failed authentications per real peer address (bridge_api/auth_failures.py): past this rate an
+# address gets 429 at that door until the window ends. Any django-ratelimit rate ("30/m").
+BRIDGE_AUTH_FAILURE_RATES = {
+    "bearer": env.str("AUTH_FAILURE_RATE_BEARER", default="30/m"),
+    "webhook": env.str("AUTH_FAILURE_RATE_WEBHOOK", default="30/m"),
+}

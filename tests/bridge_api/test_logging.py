@@ -30,9 +30,21 @@ def test_each_request_is_logged_with_context_and_no_secret(client_for, caplog):
     assert "brg_leak" not in flattened  # the query string is never logged
 
 
-def test_incoming_request_id_is_kept_when_sane(api_client):
+def test_client_request_id_is_logged_but_the_server_chooses_its_own(api_client, caplog):
+    caplog.set_level(logging.INFO, logger="bridge.request")
     response = api_client.get("/api/health", HTTP_X_REQUEST_ID="abc-12345678")
-    assert response["X-Request-ID"] == "abc-12345678"
+
+    assert response["X-Request-ID"] != "abc-12345678"
+    assert len(response["X-Request-ID"]) == 32
+    (record,) = request_records(caplog)
+    assert record.request_id == response["X-Request-ID"]
+    assert record.client_request_id == "abc-12345678"
+
+
+def test_two_requests_with_the_same_client_id_get_distinct_server_ids(api_client):
+    first = api_client.get("/api/health", HTTP_X_REQUEST_ID="same-id-12345678")
+    second = api_client.get("/api/health", HTTP_X_REQUEST_ID="same-id-12345678")
+    assert first["X-Request-ID"] != second["X-Request-ID"]
 
 
 @pytest.mark.parametrize("incoming", ["short", "x" * 65, "has spaces in it", "new\nline-12345"])

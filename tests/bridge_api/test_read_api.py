@@ -284,6 +284,12 @@ def test_pagination_meta(reader):
         ({"per_page": "abc"}, "per_page"),
         ({"page": "0"}, "page"),
         ({"page": "-1"}, "page"),
+        # Unicode digits pass str.isdigit() but not int(): they were a 500.
+        ({"per_page": "²"}, "per_page"),
+        ({"page": "٣"}, "page"),
+        ({"page": "1" * 5000}, "page"),  # beyond int()'s digit limit
+        ({"filter[client]": "²"}, "filter[client]"),
+        ({"filter[client]": "9" * 40}, "filter[client]"),
     ],
 )
 def test_bad_list_parameters_are_400_naming_them(reader, fake, params, field):
@@ -294,6 +300,13 @@ def test_bad_list_parameters_are_400_naming_them(reader, fake, params, field):
     assert error["code"] == "VALIDATION_ERROR"
     assert field in error["details"]
     assert rows_calls(fake) == 0  # nothing asked of Baserow
+
+
+@pytest.mark.parametrize("path", ["/api/v1/projets", "/api/v1/personnes/1/interventions"])
+def test_unicode_digits_in_any_list_are_400_not_500(reader, path):
+    response = reader.get(path, {"per_page": "²", "filter[tache]": "¹", "filter[client]": "³"})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "VALIDATION_ERROR"
 
 
 def test_link_filter_needs_an_id(reader):

@@ -576,6 +576,104 @@ def test_failed_request_leaves_the_key_free(writer, s):
     assert not IdempotencyRecord.objects.filter(key="k").exists()
 
 
+def test_a_client_request_id_cannot_pin_a_failed_key(writer, s):
+    """The audit trail and the idempotency store use the server's id: reusing the X-Request-ID
+    of an earlier successful write must not make a failed request look partly written."""
+    path = f"/api/v1/modules/{s.module}/attribuer"
+    shared = "client-chosen-id-1234"
+    ok = writer.post(
+        path, {"personne_id": s.ana, "heures": 2}, format="json", HTTP_X_REQUEST_ID=shared
+    )
+    assert ok.status_code == 201
+    assert not AuditEntry.objects.filter(request_id=shared).exists()
+    assert AuditEntry.objects.filter(request_id=ok["X-Request-ID"]).exists()
+
+    failed = writer.post(
+        path,
+        {"personne_id": s.ana, "heures": 99},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="pinned",
+        HTTP_X_REQUEST_ID=shared,
+    )
+
+    assert failed.status_code == 422
+    assert not IdempotencyRecord.objects.filter(key="pinned").exists()  # free to retry
+
+
+def _abandon(client, key, request_id):
+    """A record a crashed process left in flight, older than the write locks live."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bridge_api.locks import LOCK_EXPIRY_SECONDS
+
+    record = IdempotencyRecord.objects.create(
+        token_key_id=client.token.key_id, key=key, request_hash="x", request_id=request_id
+    )
+    IdempotencyRecord.objects.filter(pk=record.pk).update(
+        created_at=timezone.now() - timedelta(seconds=LOCK_EXPIRY_SECONDS + 1)
+    )
+    return record
+
+
+def test_an_in_flight_key_left_by_a_crash_expires_with_its_lock(writer, s):
+    path = f"/api/v1/modules/{s.module}/attribuer"
+    body = {"personne_id": s.ana, "heures": 2}
+    _abandon(writer, "crashed", "dead-request")
+    before = s.count("attribution")
+
+    retry = writer.post(path, body, format="json", HTTP_IDEMPOTENCY_KEY="crashed")
+
+    assert retry.status_code == 201
+    assert s.count("attribution") == before + 1
+
+
+def test_a_fresh_in_flight_key_is_still_busy(writer, s):
+    path = f"/api/v1/modules/{s.module}/attribuer"
+    IdempotencyRecord.objects.create(
+        token_key_id=writer.token.key_id, key="busy", request_hash="x", request_id="live"
+    )
+    response = writer.post(
+        path, {"personne_id": s.ana, "heures": 2}, format="json", HTTP_IDEMPOTENCY_KEY="busy"
+    )
+    assert error(response, 409, "CONFLICT")
+
+
+def test_a_crashed_key_that_had_written_is_not_written_again(writer, s, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bridge_api import idempotency, writes
+    from bridge_api.locks import LOCK_EXPIRY_SECONDS
+
+    def process_dies(*args, **kwargs):
+        raise RuntimeError("the worker was killed")
+
+    # The attribution is written, then the process dies before it can settle the key.
+    monkeypatch.setattr(writes, "_formation_of", process_dies)
+    monkeypatch.setattr(idempotency, "_settle_failure", lambda record, exc: None)
+    path = f"/api/v1/modules/{s.module}/attribuer"
+    body = {"personne_id": s.ana, "heures": 2}
+    writer.post(path, body, format="json", HTTP_IDEMPOTENCY_KEY="half")
+    monkeypatch.undo()
+    written = s.count("attribution")
+    IdempotencyRecord.objects.filter(key="half").update(
+        created_at=timezone.now() - timedelta(seconds=LOCK_EXPIRY_SECONDS + 1)
+    )
+
+    retry = writer.post(path, body, format="json", HTTP_IDEMPOTENCY_KEY="half")
+
+    body = error(retry, 409, "CONFLICT")
+    assert "Part of this request was written" in body["message"]
+    assert s.count("attribution") == written
+    again = writer.post(
+        path, {"personne_id": s.ana, "heures": 2}, format="json", HTTP_IDEMPOTENCY_KEY="half"
+    )
+    assert again["Idempotent-Replayed"] == "true"
+
+
 @pytest.mark.parametrize(
     ("scopes", "path", "status"),
     [
