@@ -23,10 +23,14 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=config.django.base \
     DOTENV_FILE= \
-    PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus
+    PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus \
+    CELERY_METRICS_ADDR=0.0.0.0 \
+    CELERY_METRICS_PORT=9808 \
+    CELERY_BEAT_SCHEDULE_FILENAME=/tmp/celerybeat-schedule
 WORKDIR /app
 USER bridge
-EXPOSE 8000
+# 8000: the bridge (web); 9808: a worker container's Prometheus metrics (not for the public).
+EXPOSE 8000 9808
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/api/health', timeout=4).status != 200)"]
 ENTRYPOINT ["/app/docker/entrypoint.sh"]

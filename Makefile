@@ -21,9 +21,8 @@ install: .venv/.synced  ## Create .venv with the locked dependencies (uv)
 .env:
 	@$(MAKE) -s env
 
-env:  ## Write .env with freshly generated secrets (keeps an existing one)
-	@if [ -f .env ]; then echo ".env already exists; not overwriting"; else \
-	  python3 scripts/make_env.py > .env && echo "wrote .env with generated SECRET_KEY and TOKEN_PEPPER"; fi
+env:  ## Write .env (mode 0600) with freshly generated secrets (keeps an existing one)
+	@python3 scripts/make_env.py .env
 
 run: install .env  ## Start the service on http://127.0.0.1:$(PORT) (gunicorn; SQLite and inline tasks unless configured)
 	@$(PY) manage.py migrate --noinput -v0

@@ -31,3 +31,11 @@ def child_exit(server, worker):  # type: ignore[no-untyped-def]
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
+def post_worker_init(worker):  # type: ignore[no-untyped-def]
+    """Embedded mode (no CELERY_BROKER_URL): run beat's schedule in the worker (sync/embedded.py),
+    so pending and failed inbox events are retried, Docmost polled and old records pruned."""
+    from sync.embedded import embedded_scheduler_start
+
+    embedded_scheduler_start()

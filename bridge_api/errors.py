@@ -41,6 +41,7 @@ class ErrorCode(enum.Enum):
     METHOD_NOT_ALLOWED = ErrorSpec(405, "Method not allowed on this resource.")
     NOT_ACCEPTABLE = ErrorSpec(406, "The requested response format is not available.")
     CONFLICT = ErrorSpec(409, "The resource is not in a state that allows this operation.")
+    LENGTH_REQUIRED = ErrorSpec(411, "Send the body with a Content-Length header.")
     PAYLOAD_TOO_LARGE = ErrorSpec(413, "The request body is too large.")
     UNSUPPORTED_MEDIA_TYPE = ErrorSpec(415, "Unsupported media type: send application/json.")
     VALIDATION_ERROR = ErrorSpec(400, "The request is not valid.")

@@ -1,15 +1,22 @@
 """Readiness checks: each dependency the service needs to answer requests.
 
-`READINESS_CHECKS` is the registry `/api/ready` runs; later integrations (Baserow, Docmost) add
-theirs here. A check returns a short note on success and raises on failure.
+`READINESS_CHECKS` is the registry `/api/ready` runs. A check returns a short note on success and
+raises on failure. The upstream probes (Baserow, Docmost) use clients of their own with a short
+timeout and no retries: a probe must report a down upstream within its timeout, not wait through
+the retries that protect real work. Results are kept `READY_CACHE_SECONDS` per process, so probes
+hitting the public endpoint never multiply the calls made upstream.
 """
 
+import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 ReadinessCheck = Callable[[], str]
 
@@ -29,23 +36,42 @@ def check_redis() -> str:
     return "ok"
 
 
+def _probe_timeout() -> tuple[float, float]:
+    seconds = settings.READY_PROBE_TIMEOUT_SECONDS
+    return (seconds, seconds)
+
+
 def check_baserow() -> str:
+    from integrations.baserow.client import BaserowClient
     from integrations.baserow.connection import baserow
 
-    connection = baserow()
-    if connection.is_demo:
+    if baserow().is_demo:
         return "demo mode (in-process Baserow; set BASEROW_URL for a real one)"
-    connection.client.check_token()
+    probe = BaserowClient(
+        base_url=settings.BASEROW_URL,
+        database_token=settings.BASEROW_DATABASE_TOKEN,
+        timeout=_probe_timeout(),
+        max_retries=0,
+    )
+    probe.check_token()
     return "ok"
 
 
 def check_docmost() -> str:
-    from integrations.docmost.connection import docmost
+    from integrations.docmost.client import DocmostClient
+    from integrations.docmost.connection import CacheTokenStore, docmost
 
-    connection = docmost()
-    if connection.is_demo:
+    if docmost().is_demo:
         return "demo mode (in-process Docmost; set DOCMOST_URL for a real one)"
-    connection.client.check()
+    probe = DocmostClient(
+        base_url=settings.DOCMOST_URL,
+        email=settings.DOCMOST_EMAIL,
+        password=settings.DOCMOST_PASSWORD,
+        timeout=_probe_timeout(),
+        max_retries=0,
+        token_store=CacheTokenStore(),  # the shared session: a probe does not log in again
+    )
+    probe.check()
     return "ok"
 
 
@@ -57,8 +83,20 @@ READINESS_CHECKS: dict[str, ReadinessCheck] = {
 }
 
 
-def run_readiness_checks() -> tuple[bool, dict[str, dict[str, Any]]]:
-    """Run every check; return whether all passed and each one's outcome and duration."""
+@dataclass(frozen=True)
+class Readiness:
+    ready: bool
+    checks: dict[str, dict[str, Any]]  # name -> {ok, detail, duration_ms}
+    checked_at: datetime
+    monotonic: float  # time.monotonic() when checked: the cache's clock
+
+    @property
+    def failed(self) -> list[str]:
+        return [name for name, result in self.checks.items() if not result["ok"]]
+
+
+def run_readiness_checks() -> Readiness:
+    """Run every check now; each one's outcome, the error text of a failure, and its duration."""
     results: dict[str, dict[str, Any]] = {}
     for name, check in READINESS_CHECKS.items():
         started = time.perf_counter()
@@ -69,4 +107,31 @@ def run_readiness_checks() -> tuple[bool, dict[str, dict[str, Any]]]:
             outcome = {"ok": False, "detail": f"{type(exc).__name__}: {exc}"[:300]}
         outcome["duration_ms"] = round((time.perf_counter() - started) * 1000, 2)
         results[name] = outcome
-    return all(result["ok"] for result in results.values()), results
+    ready = all(result["ok"] for result in results.values())
+    return Readiness(
+        ready=ready, checks=results, checked_at=timezone.now(), monotonic=time.monotonic()
+    )
+
+
+_lock = threading.Lock()
+_last: Readiness | None = None
+
+
+def readiness_get() -> Readiness:
+    """The latest result if younger than READY_CACHE_SECONDS, else a fresh one.
+
+    Concurrent requests wait for the one run in progress instead of starting their own."""
+    global _last
+    max_age = settings.READY_CACHE_SECONDS
+    with _lock:
+        if _last is not None and time.monotonic() - _last.monotonic < max_age:
+            return _last
+        _last = run_readiness_checks()
+        return _last
+
+
+def readiness_forget() -> None:
+    """Drop the cached result (tests; the next request runs the checks)."""
+    global _last
+    with _lock:
+        _last = None

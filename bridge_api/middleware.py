@@ -1,5 +1,6 @@
 """Request-level middleware: request id, access log, metrics, body size limit."""
 
+import io
 import logging
 import re
 import time
@@ -80,23 +81,73 @@ def body_limit(path: str) -> int:
     return int(settings.BRIDGE_MAX_BODY_BYTES)
 
 
+# A Content-Length is ASCII digits (int() would also take "²" or "١٢"), and of sane length.
+_CONTENT_LENGTH = re.compile(r"[0-9]{1,19}")
+_READ_CHUNK_BYTES = 64 * 1024
+
+
+def _is_chunked(request: HttpRequest) -> bool:
+    return "chunked" in str(request.META.get("HTTP_TRANSFER_ENCODING", "")).lower()
+
+
+def _buffer_terminated_body(request: HttpRequest, *, limit: int) -> HttpResponse | None:
+    """Read a chunked body (no Content-Length) up to `limit` bytes, or answer 411/413.
+
+    Django reads a body without Content-Length as empty, which would store a real delivery as
+    an empty, quarantined one. A server that decodes chunked bodies says so with
+    `wsgi.input_terminated` (gunicorn does); the body is then read here, stopping one byte past
+    the limit, and handed on as if it had been sent with its length. Any other server would hand
+    over the raw chunk framing, so the request is refused: 411, never silently emptied.
+    """
+    if not request.META.get("wsgi.input_terminated"):
+        return error_response(
+            ErrorCode.LENGTH_REQUIRED,
+            "A chunked body needs a server that decodes it: send a Content-Length header.",
+        )
+    stream = request.META["wsgi.input"]
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = stream.read(min(_READ_CHUNK_BYTES, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > limit:
+        error = payload_too_large(limit)
+        return error_response(error.code, error.message, error.details)
+    body = b"".join(chunks)
+    request.META["CONTENT_LENGTH"] = str(len(body))
+    request._stream = io.BytesIO(body)  # what WSGIRequest reads the body from
+    return None
+
+
 class BodySizeLimitMiddleware:
-    """Answers 413 from the declared Content-Length, before anything reads or parses the body."""
+    """Answers 413 from the declared Content-Length, before anything reads or parses the body.
+
+    The limit depends on the route (`body_limit`); Django's single DATA_UPLOAD_MAX_MEMORY_SIZE
+    is off so it cannot undercut a webhook's larger limit. A chunked body is read here up to
+    the route's limit (see `_buffer_terminated_body`).
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        declared = request.META.get("CONTENT_LENGTH") or "0"
-        try:
-            length = int(declared)
-        except ValueError:
-            return error_response(
-                ErrorCode.VALIDATION_ERROR,
-                "The Content-Length header is not a number.",
-                details={"Content-Length": [declared[:32]]},
-            )
-        if length > body_limit(request.path):
-            error = payload_too_large(body_limit(request.path))
-            return error_response(error.code, error.message, error.details)
+        limit = body_limit(request.path)
+        declared = str(request.META.get("CONTENT_LENGTH") or "")
+        if declared:
+            if not _CONTENT_LENGTH.fullmatch(declared):
+                return error_response(
+                    ErrorCode.VALIDATION_ERROR,
+                    "The Content-Length header is not a number.",
+                    details={"Content-Length": [declared[:32]]},
+                )
+            if int(declared) > limit:
+                error = payload_too_large(limit)
+                return error_response(error.code, error.message, error.details)
+        elif _is_chunked(request):
+            refused = _buffer_terminated_body(request, limit=limit)
+            if refused is not None:
+                return refused
         return self.get_response(request)

@@ -1,29 +1,27 @@
 """Operational endpoints: liveness, readiness, metrics, API docs, and the unknown-route answer."""
 
-import os
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular import views as spectacular_views
-from drf_spectacular.utils import extend_schema, inline_serializer
-from prometheus_client import (
-    CONTENT_TYPE_LATEST,
-    REGISTRY,
-    CollectorRegistry,
-    generate_latest,
-    multiprocess,
-)
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from prometheus_client import CONTENT_TYPE_LATEST
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bridge_api.errors import ErrorCode, error_body
-from bridge_api.health import run_readiness_checks
+from bridge_api.errors import BridgeError, ErrorCode, error_body
+from bridge_api.health import readiness_get
+from bridge_api.metrics import scrape_text
 from bridge_api.openapi import ERROR_ENVELOPE_REF, enveloped
-from tokens.scopes import Access, Scope
+from tokens.models import Token
+from tokens.scopes import Access, Scope, scope_grants
+
+# Readiness details (each check's error and duration) are operations data, like sync state.
+READY_DETAILS_SCOPE = Scope.ADMIN_SYNC
 
 
 class PublicAPIView(APIView):
@@ -62,29 +60,81 @@ ReadinessCheckSerializer = inline_serializer(
 
 class ReadinessSerializer(serializers.Serializer):
     ready = serializers.BooleanField()
-    checks = serializers.DictField(child=ReadinessCheckSerializer)
+    checks = serializers.DictField(
+        child=ReadinessCheckSerializer,
+        required=False,
+        help_text=f"Only with a token holding `{READY_DETAILS_SCOPE.value}` (or `admin:*`).",
+    )
+    checked_at = serializers.DateTimeField(
+        required=False, help_text="When the checks ran (results are reused a few seconds)."
+    )
 
 
-class ReadyView(PublicAPIView):
+# OpenAPI security of /api/ready: anonymous, or a token (which only adds the details). Typed Any:
+# drf-spectacular's `auth` takes security requirement objects although its hint says strings.
+_TOKEN_OPTIONAL: Any = [{}, {"bridgeToken": []}]
+
+
+class ReadyView(APIView):
+    """Public readiness: ready or not. Each check's outcome, error and duration need a token.
+
+    Authentication stays on (a token presented must be valid, or 401) but no token is required.
+    """
+
+    required_scope = Access.PUBLIC
+    throttle_classes: list[Any] = []  # probes must never be refused; the result cache protects
+
     @extend_schema(
         operation_id="ready",
         summary="Readiness",
-        description="Checks every dependency (database, Redis, and upstream systems once "
-        "configured). 503 `NOT_READY` lists each check in `details.checks`.",
-        responses={200: enveloped(ReadinessSerializer), 503: ERROR_ENVELOPE_REF},
+        description="Checks every dependency (database, Redis, Baserow, Docmost); the result is "
+        "reused for `READY_CACHE_SECONDS` (5 s). Without a token the answer only says ready "
+        "(200) or not (503 `NOT_READY`). With a token holding "
+        f"`{READY_DETAILS_SCOPE.value}` or `admin:*`, `data.checks` (or `details.checks` on "
+        "503) gives each check's outcome, error and duration.",
+        responses={
+            200: enveloped(ReadinessSerializer),
+            401: OpenApiResponse(
+                ERROR_ENVELOPE_REF, "AUTH_INVALID: a token was sent and it is not valid."
+            ),
+            403: OpenApiResponse(
+                ERROR_ENVELOPE_REF,
+                f"FORBIDDEN_SCOPE: a token was sent without `{READY_DETAILS_SCOPE.value}`.",
+            ),
+            503: OpenApiResponse(ERROR_ENVELOPE_REF, "NOT_READY: a check failed."),
+        },
+        auth=_TOKEN_OPTIONAL,
         tags=["operations"],
     )
     def get(self, request: Request) -> Response:
-        ready, checks = run_readiness_checks()
-        if ready:
-            return Response({"data": {"ready": True, "checks": checks}})
-        failed = ", ".join(name for name, result in checks.items() if not result["ok"])
-        body = error_body(
-            ErrorCode.NOT_READY,
-            f"Not ready: {failed} check failed.",
-            {"checks": checks},
-        )
+        readiness = readiness_get()
+        detailed = _may_see_readiness_details(request)
+        if readiness.ready:
+            data: dict[str, Any] = {"ready": True}
+            if detailed:
+                data |= {"checks": readiness.checks, "checked_at": readiness.checked_at.isoformat()}
+            return Response({"data": data})
+        if detailed:
+            message = f"Not ready: {', '.join(readiness.failed)} check failed."
+            body = error_body(ErrorCode.NOT_READY, message, {"checks": readiness.checks})
+        else:
+            body = error_body(ErrorCode.NOT_READY, "Not ready.")
         return Response(body, status=ErrorCode.NOT_READY.status)
+
+
+def _may_see_readiness_details(request: Request) -> bool:
+    """Details name hosts and errors: only for a token with the scope; no token, no details."""
+    token = cast("Token | None", request.auth)
+    if token is None:
+        return False
+    if not scope_grants(token.scopes, READY_DETAILS_SCOPE):
+        raise BridgeError(
+            ErrorCode.FORBIDDEN_SCOPE,
+            f"Readiness details need the scope {READY_DETAILS_SCOPE.value!r}; "
+            "call without a token for the public answer.",
+            details={"required_scope": READY_DETAILS_SCOPE.value, "token_scopes": token.scopes},
+        )
+    return True
 
 
 class PrometheusRenderer(BaseRenderer):
@@ -107,16 +157,14 @@ class MetricsView(APIView):
         operation_id="metrics",
         summary="Prometheus metrics",
         description="Prometheus text exposition: HTTP requests and latency by route template, "
-        "and the bridge's own counters.",
+        "the bridge's own counters, and the webhook inbox by status with its dead letters "
+        "(counted at scrape time). The Celery worker's task and upstream-call metrics are on "
+        "its own endpoint (`CELERY_METRICS_PORT`).",
         responses={(200, "text/plain"): str},
         tags=["operations"],
     )
     def get(self, request: Request) -> HttpResponse:
-        registry = REGISTRY
-        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # several gunicorn workers
-            registry = CollectorRegistry()
-            multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
-        return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
+        return HttpResponse(scrape_text(), content_type=CONTENT_TYPE_LATEST)
 
 
 class BenchFloorView(PublicAPIView):

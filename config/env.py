@@ -18,3 +18,9 @@ env = environ.Env()
 _dotenv = os.environ.get("DOTENV_FILE", str(BASE_DIR / ".env"))
 if _dotenv:
     env.read_env(_dotenv, overwrite=False)
+
+# prometheus_client switches to multi-process mode when this variable merely exists, and then
+# writes its files into the working directory if it is empty (a `PROMETHEUS_MULTIPROC_DIR=` line
+# in .env). Empty means unset; this runs before anything imports prometheus_client.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip():
+    os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)

@@ -4,8 +4,10 @@ Baserow does not sign webhooks; it can only send static custom headers. Each web
 high-entropy secret in `BASEROW_WEBHOOK_HEADER`, compared in constant time with every configured
 secret (several at once, for rotation). A wrong or missing secret is 401 and nothing is stored.
 Anything authenticated is stored before the answer: a malformed or unexpected payload is stored
-as quarantined and still answered 2xx, because Baserow retries every 4xx/5xx and deactivates the
-webhook after the ninth failure.
+as quarantined (once per distinct body) and still answered 2xx, because Baserow retries every
+4xx/5xx and deactivates the webhook after the ninth failure. So every field is checked here, at
+the door, against what Baserow really sends (`../shared/contracts/baserow/`): an event that
+passes is one the processing task can read and the database can store.
 """
 
 import base64
@@ -13,13 +15,15 @@ import hashlib
 import hmac
 import json
 import logging
+import math
+import re
+import reprlib
 import time
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.http import HttpRequest
 from prometheus_client import Counter
 
@@ -48,40 +52,180 @@ IGNORED_EVENTS = (
     "view.created", "view.updated", "view.deleted", "view.rows_entered",
 )  # fmt: skip
 
+# Baserow's ids are 32-bit auto fields; our batch_id column is a 32-bit positive integer.
+MAX_ID = 2**31 - 1
+# Baserow's BATCH_ROWS_SIZE_LIMIT: one event carries at most 200 rows (longer ones are batched).
+MAX_ROWS_PER_EVENT = 200
+# Baserow's payloads are a few levels deep (row → file → thumbnails); far deeper is an attack on
+# the parser or on the JSON column, not an event.
+MAX_JSON_DEPTH = 32
+# Baserow's event_id is `str(uuid.uuid4())`; anything else is quarantined, never cut to fit.
+_EVENT_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+# Standard Webhooks timestamps are Unix seconds: ASCII digits only (str.isdigit accepts "²"),
+# and short enough that int() stays cheap (a 400-digit number is no timestamp).
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+# Ids from other systems (Docmost page ids, Standard Webhooks message ids) as they are stored.
+_PLAIN_ID = re.compile(r"[\x21-\x7e]{1,64}")
+QUARANTINE_PREFIX = "quarantine-"
 
-def secret_is_valid(request: HttpRequest) -> bool:
-    """The shared-secret header, or a valid Standard Webhooks signature."""
-    presented = request.headers.get(settings.BASEROW_WEBHOOK_HEADER, "")
-    valid = False
+_short = reprlib.Repr()  # client values quoted in reasons stay short
+_short.maxstring = _short.maxother = 40
+_show = _short.repr
+
+
+def _fingerprint(secret: str) -> str:
+    """Names a configured secret in rate-limit keys without revealing it."""
+    return hashlib.sha256(secret.encode()).hexdigest()[:16]
+
+
+def webhook_credential(request: HttpRequest) -> str | None:
+    """Which configured credential authenticates the request (a fingerprint), or None.
+
+    The shared-secret header, or a valid Standard Webhooks signature. The answer is the
+    webhook's own identity for rate limiting: unlike an address, a client cannot choose it.
+    """
+    presented = request.headers.get(settings.BASEROW_WEBHOOK_HEADER, "").encode()
+    matched = None
     for secret in settings.BASEROW_WEBHOOK_SECRETS:  # no early exit: constant work per secret
-        valid |= hmac.compare_digest(presented.encode(), secret.encode())
-    return valid or standard_signature_is_valid(request, settings.STANDARD_WEBHOOK_SECRETS)
+        if hmac.compare_digest(presented, secret.encode()):
+            matched = secret
+    if matched is not None:
+        return f"header:{_fingerprint(matched)}"
+    return standard_signature_credential(request, settings.STANDARD_WEBHOOK_SECRETS)
 
 
-def standard_signature_is_valid(request: HttpRequest, secrets: list[str]) -> bool:
-    """Standard Webhooks: `webhook-id`, `webhook-timestamp` (±5 min), `webhook-signature`."""
+def standard_signature_credential(request: HttpRequest, secrets: list[str]) -> str | None:
+    """Standard Webhooks: `webhook-id`, `webhook-timestamp` (±5 min), `webhook-signature`.
+
+    The fingerprint of the secret whose signature matches, or None. Every header is checked
+    before use: a timestamp that is not a short run of ASCII digits is simply not valid.
+    """
     message_id = request.headers.get("webhook-id", "")
     timestamp = request.headers.get("webhook-timestamp", "")
     signatures = request.headers.get("webhook-signature", "")
-    if not (secrets and message_id and timestamp.isdigit() and signatures):
-        return False
+    if not (secrets and message_id and signatures and _TIMESTAMP.fullmatch(timestamp)):
+        return None
     if abs(time.time() - int(timestamp)) > settings.STANDARD_WEBHOOK_TOLERANCE_SECONDS:
-        return False
+        return None
     signed = f"{message_id}.{timestamp}.".encode() + request.body
-    presented = [part.split(",", 1)[1] for part in signatures.split() if part.startswith("v1,")]
-    valid = False
+    presented = [
+        part.split(",", 1)[1].encode() for part in signatures.split() if part.startswith("v1,")
+    ]
+    matched = None
     for secret in secrets:
         key = base64.b64decode(secret.removeprefix("whsec_"))
-        expected = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
-        for candidate in presented:
-            valid |= hmac.compare_digest(candidate, expected)
-    return valid
+        expected = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest())
+        for candidate in presented:  # bytes: compare_digest refuses non-ASCII str
+            if hmac.compare_digest(candidate, expected):
+                matched = secret
+    return f"signature:{_fingerprint(matched)}" if matched is not None else None
 
 
 @dataclass(frozen=True)
 class Received:
     event: WebhookEvent
     duplicate: bool
+
+
+# -- parsing and validation -----------------------------------------------------------------------
+
+
+class _NotJson(ValueError):
+    pass
+
+
+def _reject_constant(name: str) -> Any:
+    raise _NotJson(f"{name} is not a JSON value")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e309: PostgreSQL's JSON column has no infinity
+        raise _NotJson(f"the number {text[:20]} is out of range")
+    return value
+
+
+def _path(parts: tuple[str | int, ...]) -> str:
+    """`items[0].nom` for ("items", 0, "nom"): where in the body a problem is."""
+    text = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in parts)
+    return _show(text.lstrip("."))[1:-1] if text else "the body"  # short: keys are the client's
+
+
+def _string_problem(value: str) -> str | None:
+    if "\x00" in value:
+        return "contains a NUL character"
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return f"contains a lone surrogate: {_show(value)}"
+    return None
+
+
+def _storage_problem(payload: Any) -> str | None:
+    """Why PostgreSQL's JSON column would refuse the parsed body (depth, NUL, lone surrogates)."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(payload, ())]
+    while stack:
+        value, parts = stack.pop()
+        if len(parts) >= MAX_JSON_DEPTH:
+            return f"the body is nested more than {MAX_JSON_DEPTH} levels deep (at {_path(parts)})"
+        if isinstance(value, dict):
+            for key, item in value.items():
+                problem = _string_problem(key)
+                if problem:
+                    return f"a key of {_path(parts)} {problem}"
+                stack.append((item, (*parts, key)))
+        elif isinstance(value, list):
+            stack.extend((item, (*parts, index)) for index, item in enumerate(value))
+        elif isinstance(value, str):
+            problem = _string_problem(value)
+            if problem:
+                return f"{_path(parts)} {problem}"
+    return None
+
+
+def parse_body(body: bytes) -> tuple[Any, str | None]:
+    """The parsed body and None, or (None, why it cannot be stored as JSON).
+
+    Python's json accepts NaN and Infinity, turns 1e309 into infinity and recurses on nesting;
+    none of that is JSON PostgreSQL can store, so each is a reason to quarantine, not a crash.
+    """
+    try:
+        payload = json.loads(body, parse_constant=_reject_constant, parse_float=_finite_float)
+    except RecursionError:
+        return None, f"the body is nested more than {MAX_JSON_DEPTH} levels deep"
+    except _NotJson as exc:
+        return None, f"the body is not valid JSON: {exc}"
+    except ValueError:  # includes undecodable bytes and integers too long to convert
+        return None, "the body is not valid JSON"
+    problem = _storage_problem(payload)
+    return (None, problem) if problem else (payload, None)
+
+
+def _int_problem(name: str, value: Any, *, low: int, nullable: bool) -> str | None:
+    if value is None and nullable:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= MAX_ID:
+        allowed = f"an integer from {low} to {MAX_ID}" + (" or null" if nullable else "")
+        return f"{name} must be {allowed}, got {_show(value)}"
+    return None
+
+
+def _rows_problem(name: str, rows: Any, *, of_objects: bool) -> str | None:
+    """A list of at most 200 row ids, or of rows each with an integer `id` (0: a test call)."""
+    if not isinstance(rows, list):
+        return f"{name} must be a list, got {_show(rows)}"
+    if len(rows) > MAX_ROWS_PER_EVENT:
+        return f"{name} has {len(rows)} entries, more than Baserow's {MAX_ROWS_PER_EVENT}"
+    for index, row in enumerate(rows):
+        if of_objects and not isinstance(row, dict):
+            return f"{name}[{index}] must be a row object, got {_show(row)}"
+        label, row_id = (
+            (f"{name}[{index}].id", row.get("id")) if of_objects else (f"{name}[{index}]", row)
+        )
+        problem = _int_problem(label, row_id, low=0, nullable=False)
+        if problem:
+            return problem
+    return None
 
 
 def shape_problem(payload: Any) -> str | None:
@@ -91,31 +235,37 @@ def shape_problem(payload: Any) -> str | None:
     event_type = payload.get("event_type")
     if not isinstance(event_type, str):
         return "event_type is missing"
-    if not isinstance(payload.get("event_id"), str) or not payload["event_id"]:
-        return "event_id is missing"
-    if event_type in IGNORED_EVENTS:
+    event_id = payload.get("event_id")
+    if not isinstance(event_id, str) or not _EVENT_ID.fullmatch(event_id):
+        return f"event_id must be a UUID as Baserow sends it, got {_show(event_id)}"
+    if event_type not in ROW_EVENTS + IGNORED_EVENTS:
+        return f"unknown event_type {_show(event_type)}"
+    is_row_event = event_type in ROW_EVENTS
+    checks = (
+        ("table_id", 1, not is_row_event),
+        ("webhook_id", 1, True),  # null in Baserow's test calls
+        ("batch_id", 1, True),  # only in batched linked-table events, 1-based
+        ("database_id", 1, True),
+        ("workspace_id", 1, True),
+        ("total_count", 0, True),
+        ("offset", 0, True),
+        ("batch_size", 0, True),
+    )
+    for name, low, nullable in checks:
+        problem = _int_problem(name, payload.get(name), low=low, nullable=nullable)
+        if problem:
+            return problem
+    if not is_row_event:
         return None
-    if event_type not in ROW_EVENTS:
-        return f"unknown event_type {event_type!r}"
-    if not isinstance(payload.get("table_id"), int):
-        return "table_id is missing"
-    webhook_id = payload.get("webhook_id")
-    if webhook_id is not None and not isinstance(webhook_id, int):
-        return "webhook_id is not an integer"
     if event_type == "rows.deleted":
-        ids = payload.get("row_ids")
-        if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
-            return "row_ids must be a list of integers"
-        return None
-    items = payload.get("items")
-    if not isinstance(items, list) or not all(
-        isinstance(item, dict) and isinstance(item.get("id"), int) for item in items
-    ):
-        return "items must be a list of rows with an integer id"
-    old_items = payload.get("old_items")
-    if old_items is not None and not isinstance(old_items, list):
-        return "old_items must be a list"
-    return None
+        return _rows_problem("row_ids", payload.get("row_ids"), of_objects=False)
+    problem = _rows_problem("items", payload.get("items"), of_objects=True)
+    if problem is None and payload.get("old_items") is not None:
+        problem = _rows_problem("old_items", payload["old_items"], of_objects=True)
+    return problem
+
+
+# -- storing --------------------------------------------------------------------------------------
 
 
 def _enqueue(event_id: int) -> None:
@@ -127,53 +277,32 @@ def _enqueue(event_id: int) -> None:
         logger.warning("bridge.webhook.enqueue-failed", extra={"inbox_id": event_id}, exc_info=True)
 
 
-def receive(kind: str, body: bytes, table_id_expected: int | None) -> Received:
-    """Persist one authenticated delivery (committed before the caller answers)."""
-    try:
-        payload: Any = json.loads(body)
-    except ValueError:
-        payload = None
-        problem: str | None = "the body is not valid JSON"
-    else:
-        problem = shape_problem(payload)
-    if (
-        problem is None
-        and payload["event_type"] not in IGNORED_EVENTS
-        and table_id_expected
-        and payload.get("table_id") != table_id_expected
-    ):
-        problem = (
-            f"table {payload.get('table_id')} is not the {KIND_ENTITY[kind]} table "
-            f"({table_id_expected}): check the webhook's URL in Baserow"
-        )
-    if problem is not None:
-        return _quarantine(kind, body, payload, problem)
+def _is_duplicate_delivery(exc: IntegrityError) -> bool:
+    """Only the inbox's uniqueness constraint means "delivered before"; any other is a fault."""
+    diag = getattr(exc.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None) == "webhook_delivery_once"
 
-    fields = {
-        "kind": kind,
-        "webhook_id": payload.get("webhook_id") or 0,
-        "event_id": payload["event_id"][:64],
-        "batch_id": payload.get("batch_id") or 0,
-        "event_type": payload["event_type"],
-        "table_id": payload.get("table_id"),
-        "payload": payload,
-    }
-    if payload["event_type"] in IGNORED_EVENTS:
-        fields.update(status=WebhookEvent.Status.SKIPPED, outcome="schema/view event: ignored")
+
+def _store(*, kind: str, fields: dict[str, Any], body: bytes, key_extra: bytes = b"") -> Received:
+    """Insert one inbox row (enqueued on commit when pending); a redelivery finds the first."""
     try:
         with transaction.atomic():
-            event = WebhookEvent.objects.create(**fields)
+            event = WebhookEvent.objects.create(kind=kind, **fields)
             if event.status == WebhookEvent.Status.PENDING:
                 transaction.on_commit(lambda: _enqueue(event.pk), robust=True)
-    except IntegrityError:
+    except IntegrityError as exc:
+        if not _is_duplicate_delivery(exc):
+            return _database_refused(kind=kind, body=body, exc=exc, key_extra=key_extra)
         duplicate = WebhookEvent.objects.get(
-            webhook_id=fields["webhook_id"],
+            webhook_id=fields.get("webhook_id", 0),
             event_id=fields["event_id"],
-            batch_id=fields["batch_id"],
+            batch_id=fields.get("batch_id", 0),
         )
         logger.info("bridge.webhook.duplicate", extra={"inbox_id": duplicate.pk})
         RECEIVED.labels(kind, "duplicate").inc()
         return Received(duplicate, duplicate=True)
+    except DataError as exc:
+        return _database_refused(kind=kind, body=body, exc=exc, key_extra=key_extra)
     RECEIVED.labels(
         kind, "ignored" if event.status == WebhookEvent.Status.SKIPPED else "accepted"
     ).inc()
@@ -184,25 +313,81 @@ def receive(kind: str, body: bytes, table_id_expected: int | None) -> Received:
     return Received(event, duplicate=False)
 
 
-def _quarantine(kind: str, body: bytes, payload: Any, problem: str) -> Received:
-    stored = (
-        payload if isinstance(payload, dict) else {"raw": body[:10000].decode(errors="replace")}
-    )
-    with transaction.atomic():
-        event = WebhookEvent.objects.create(
-            kind=kind,
-            event_id=f"quarantine-{uuid.uuid4()}",
-            event_type=str(stored.get("event_type", ""))[:40],
-            payload=stored,
-            status=WebhookEvent.Status.QUARANTINED,
-            last_error=problem,
+def _database_refused(*, kind: str, body: bytes, exc: Exception, key_extra: bytes) -> Received:
+    """Validation let through something the database refuses: keep it (raw) rather than 500."""
+    logger.error("bridge.webhook.database-refused", extra={"kind": kind}, exc_info=True)
+    problem = f"the database refused the event ({type(exc).__name__})"
+    return _quarantine(kind=kind, body=body, payload=None, problem=problem, key_extra=key_extra)
+
+
+def receive(kind: str, body: bytes, table_id_expected: int | None) -> Received:
+    """Persist one authenticated delivery (committed before the caller answers)."""
+    payload, problem = parse_body(body)
+    if problem is None:
+        problem = shape_problem(payload)
+    if (
+        problem is None
+        and payload["event_type"] in ROW_EVENTS
+        and table_id_expected
+        and payload["table_id"] != table_id_expected
+    ):
+        problem = (
+            f"table {payload['table_id']} is not the {KIND_ENTITY[kind]} table "
+            f"({table_id_expected}): check the webhook's URL in Baserow"
         )
-        Alert.objects.create(
-            kind=Alert.Kind.WEBHOOK_QUARANTINED,
-            message=f"A {kind} webhook was quarantined: {problem}.",
-            entity="webhook_event",
-            entity_id=event.pk,
-        )
+    if problem is not None:
+        return _quarantine(kind=kind, body=body, payload=payload, problem=problem)
+
+    fields: dict[str, Any] = {
+        "webhook_id": payload.get("webhook_id") or 0,
+        "event_id": payload["event_id"],
+        "batch_id": payload.get("batch_id") or 0,
+        "event_type": payload["event_type"],
+        "table_id": payload.get("table_id"),
+        "payload": payload,
+    }
+    if payload["event_type"] in IGNORED_EVENTS:
+        fields.update(status=WebhookEvent.Status.SKIPPED, outcome="schema/view event: ignored")
+    return _store(kind=kind, fields=fields, body=body)
+
+
+def _quarantine(
+    *, kind: str, body: bytes, payload: Any, problem: str, key_extra: bytes = b""
+) -> Received:
+    """Store what cannot be processed, once per distinct delivery, and alert the admins once.
+
+    The row's key is a hash of the kind and the body (plus `key_extra`, e.g. a message id), so
+    Baserow's retries of one bad delivery find the first row instead of piling up alerts.
+    """
+    digest = hashlib.sha256(kind.encode() + b"\n" + key_extra + b"\n" + body).hexdigest()
+    event_id = f"{QUARANTINE_PREFIX}{digest[:48]}"
+    if isinstance(payload, dict):
+        stored = payload
+    else:  # the raw text, made storable (bytes → text, no NUL)
+        stored = {"raw": body.decode(errors="replace").replace("\x00", "\ufffd")}
+    try:
+        with transaction.atomic():
+            event = WebhookEvent.objects.create(
+                kind=kind,
+                event_id=event_id,
+                event_type=str(stored.get("event_type", ""))[:40],  # display only
+                payload=stored,
+                status=WebhookEvent.Status.QUARANTINED,
+                last_error=problem,
+            )
+            Alert.objects.create(
+                kind=Alert.Kind.WEBHOOK_QUARANTINED,
+                message=f"A {kind} webhook was quarantined: {problem}.",
+                entity="webhook_event",
+                entity_id=event.pk,
+            )
+    except IntegrityError as exc:
+        if not _is_duplicate_delivery(exc):
+            raise
+        again = WebhookEvent.objects.get(webhook_id=0, event_id=event_id, batch_id=0)
+        RECEIVED.labels(kind, "duplicate").inc()
+        logger.info("bridge.webhook.quarantined-again", extra={"inbox_id": again.pk})
+        return Received(again, duplicate=True)
     RECEIVED.labels(kind, "quarantined").inc()
     logger.warning("bridge.webhook.quarantined", extra={"inbox_id": event.pk, "problem": problem})
     return Received(event, duplicate=False)
@@ -211,33 +396,39 @@ def _quarantine(kind: str, body: bytes, payload: Any, problem: str) -> Received:
 DOCMOST_KIND = "docmost-page"
 
 
+def docmost_shape_problem(payload: Any, message_id: str) -> str | None:
+    """Why a signed Docmost page event cannot be processed, or None."""
+    if not _PLAIN_ID.fullmatch(message_id):
+        return f"webhook-id must be 1 to 64 printable ASCII characters, got {_show(message_id)}"
+    expected = 'expected {"type": "page.…", "data": {"pageId": …}}'
+    if not isinstance(payload, dict):
+        return expected
+    event_type = payload.get("type")
+    if not isinstance(event_type, str) or not 0 < len(event_type) <= 40:
+        return f"type must be a string of 1 to 40 characters ({expected})"
+    data = payload.get("data")
+    page_id = (data.get("pageId") or data.get("id")) if isinstance(data, dict) else None
+    if not isinstance(page_id, str) or not _PLAIN_ID.fullmatch(page_id):
+        return f"data.pageId must be a Docmost page id, got {_show(page_id)} ({expected})"
+    return None
+
+
 def receive_docmost(request: HttpRequest) -> Received:
     """A signed Docmost page event (from a relay a deployment added): same inbox, same task."""
-    try:
-        payload: Any = json.loads(request.body)
-    except ValueError:
-        payload = None
-    data = payload.get("data") if isinstance(payload, dict) else None
-    page_id = (data.get("pageId") or data.get("id")) if isinstance(data, dict) else None
-    if not isinstance(payload, dict) or not isinstance(payload.get("type"), str) or not page_id:
+    body = request.body
+    message_id = request.headers.get("webhook-id", "")
+    payload, problem = parse_body(body)
+    if problem is None:
+        problem = docmost_shape_problem(payload, message_id)
+    key_extra = message_id.encode()
+    if problem is not None:
         return _quarantine(
-            DOCMOST_KIND,
-            request.body,
-            payload,
-            'expected {"type": "page.…", "data": {"pageId": …}}',
+            kind=DOCMOST_KIND, body=body, payload=payload, problem=problem, key_extra=key_extra
         )
+    data = payload["data"]
     fields = {
-        "kind": DOCMOST_KIND,
-        "event_id": request.headers.get("webhook-id", "")[:64],
-        "event_type": payload["type"][:40],
-        "payload": {**payload, "page_id": page_id},
+        "event_id": message_id,
+        "event_type": payload["type"],
+        "payload": {**payload, "page_id": data.get("pageId") or data.get("id")},
     }
-    try:
-        with transaction.atomic():
-            event = WebhookEvent.objects.create(**fields)
-            transaction.on_commit(lambda: _enqueue(event.pk), robust=True)
-    except IntegrityError:
-        duplicate = WebhookEvent.objects.get(webhook_id=0, event_id=fields["event_id"], batch_id=0)
-        return Received(duplicate, duplicate=True)
-    RECEIVED.labels(DOCMOST_KIND, "accepted").inc()
-    return Received(event, duplicate=False)
+    return _store(kind=DOCMOST_KIND, fields=fields, body=body, key_extra=key_extra)

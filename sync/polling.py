@@ -8,9 +8,10 @@ the stored high-water mark minus DOCMOST_POLL_OVERLAP_SECONDS, the safety overla
 run walks the same window again. Pages seen twice are de-duplicated by `(id, updatedAt)` and by
 a hash of their title and content kept in the link's state.
 
-Which pages are comptes rendus: the *direct* children of DOCMOST_COMPTES_RENDUS_PARENT_PAGE_ID
-(grandchildren are not: `recent` gives only `parentPageId`, and resolving ancestors would cost a
-request per page). Labels are not read: `recent` items carry no labels, so using them would mean
+Which pages are comptes rendus: the *direct* children of DOCMOST_COMPTES_RENDUS_PARENT_PAGE_ID,
+or when it is empty of the page `manage.py docmost_setup` stored (read on every run: no restart).
+Grandchildren are not: `recent` gives only `parentPageId`, and resolving ancestors would cost a
+request per page. Labels are not read: `recent` items carry no labels, so using them would mean
 one `/api/pages/labels` request per page or a second walk of `/api/labels/pages`, whose items
 lack `parentPageId`/`lastUpdatedById`, and labels only exist from Docmost v0.90.
 DOCMOST_COMPTES_RENDUS_LABEL is reserved for that.
@@ -48,6 +49,7 @@ from domain.errors import NotFound
 from integrations.baserow.client import Filters
 from integrations.docmost.client import PAGE_LIMIT_MAX, DocmostClient, DocmostUnavailable
 from integrations.docmost.connection import docmost
+from sync.docmost_setup import comptes_rendus_parent_page_id
 from sync.models import DocmostPollState, EntityLink
 
 logger = logging.getLogger("bridge.sync")
@@ -252,7 +254,7 @@ def poll_docmost(*, now: datetime | None = None, page_size: int = PAGE_LIMIT_MAX
     """One poll of Docmost's recent pages (see the module docstring). Raises DocmostUnavailable
     (and Baserow errors) without moving the high-water mark. `page_size` is the `recent` page
     size (1–100); `now` caps the new mark, should Docmost's clock run ahead of ours."""
-    parent_page_id = settings.DOCMOST_COMPTES_RENDUS_PARENT_PAGE_ID
+    parent_page_id = comptes_rendus_parent_page_id()  # the setting, else docmost_setup's
     if not parent_page_id:
         logger.info("bridge.sync.poll-docmost-disabled")
         return PollResult()
@@ -277,7 +279,20 @@ def poll_docmost(*, now: datetime | None = None, page_size: int = PAGE_LIMIT_MAX
             if mark is None or new_mark > mark:
                 state.high_water_mark = new_mark
                 state.save(update_fields=["high_water_mark", "updated_at"])
-    logger.info("bridge.sync.poll-docmost", extra=run.result.as_dict())
+    result = run.result
+    # Literal keys, none a LogRecord attribute: `created` there raised KeyError on every run
+    # (tests/test_logging_extras.py checks every log call).
+    logger.info(
+        "bridge.sync.poll-docmost",
+        extra={
+            "pages_seen": result.seen,
+            "rows_created": result.created,
+            "rows_updated": result.updated,
+            "pages_skipped_own": result.skipped_own,
+            "pages_skipped_unchanged": result.skipped_unchanged,
+            "pages_ignored": result.ignored,
+        },
+    )
     return run.result
 
 
@@ -289,7 +304,7 @@ def poll_docmost_task() -> dict[str, int]:
 
 def sync_docmost_page(page_id: str) -> str:
     """One page, as the poll would handle it (used by the inbound Docmost webhook)."""
-    parent_page_id = settings.DOCMOST_COMPTES_RENDUS_PARENT_PAGE_ID
+    parent_page_id = comptes_rendus_parent_page_id()  # the setting, else docmost_setup's
     if not parent_page_id:
         return f"page {page_id}: no comptes-rendus parent page configured, skipped"
     client = docmost().client

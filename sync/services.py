@@ -14,6 +14,7 @@ after SYNC_MAX_ATTEMPTS it is dead-lettered (`failed`) with its error and an ale
 import hashlib
 import logging
 import random
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -290,14 +291,28 @@ def _agency_space_id() -> str:
     return link.docmost_space_id
 
 
+# Every ASCII punctuation character: CommonMark (and Docmost's parser) reads each one
+# backslash-escaped as itself, so no value can open a link, an image, emphasis or raw HTML.
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def markdown_text(value: Any) -> str:
+    """A Baserow value as literal text inside a Markdown line: whitespace (line breaks
+    included) collapsed to single spaces, so it cannot start a block; punctuation escaped, so a
+    `nom` such as `[x](javascript:…)` or `<img src=x onerror=…>` stays text in the page. Not for
+    page titles: Docmost titles are plain text, escapes would show."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(str(value).split()))
+
+
 def projet_markdown(projet: Any, client_name: str, taches: list[Any]) -> str:
     from bridge_api.representations import num
 
+    text = markdown_text
     lines = [
-        f"# Projet {projet.nom}",
+        f"# Projet {text(projet.nom)}",
         "",
-        f"- **Client :** {client_name}",
-        f"- **Statut :** {projet.statut or '—'}",
+        f"- **Client :** {text(client_name)}",
+        f"- **Statut :** {text(projet.statut or '—')}",
         f"- **Charge estimée :** {num(projet.charge_estimee_h)} h",
         "",
         "## Tâches",
@@ -305,7 +320,10 @@ def projet_markdown(projet: Any, client_name: str, taches: list[Any]) -> str:
     ]
     for tache in sorted(taches, key=lambda t: t.id):
         done = "x" if tache.statut == "terminee" else " "
-        lines.append(f"- [{done}] {tache.nom} ({tache.statut or '—'}, {num(tache.estimation_h)} h)")
+        lines.append(
+            f"- [{done}] {text(tache.nom)} ({text(tache.statut or '—')}, "
+            f"{num(tache.estimation_h)} h)"
+        )
     if not taches:
         lines.append("Aucune tâche pour l'instant.")
     return "\n".join(lines) + "\n"
@@ -419,7 +437,7 @@ def sync_formation(row_id: int, created: bool = False) -> str:
             bloc_link, _ = EntityLink.objects.get_or_create(entity="bloc", row_id=bloc.id)
             if not bloc_link.docmost_page_id:
                 bloc_link.docmost_page_id = _adopt_or_create_page(
-                    bloc_link, link.docmost_space_id, bloc.nom, f"# {bloc.nom}\n"
+                    bloc_link, link.docmost_space_id, bloc.nom, f"# {markdown_text(bloc.nom)}\n"
                 )
                 bloc_link.docmost_space_id = link.docmost_space_id
                 created_pages += 1

@@ -1,4 +1,4 @@
-"""Celery tasks of the sync: process one inbox event; relay the ones left pending."""
+"""Celery tasks of the sync: process one inbox event; relay the ones left pending; prune."""
 
 import logging
 
@@ -69,6 +69,14 @@ def reconcile() -> int | None:
         return None
 
 
+@shared_task(name="sync.prune")
+def prune() -> dict[str, int]:
+    """Beat task (daily): delete records past their retention age (sync/retention.py)."""
+    from sync.retention import retention_prune
+
+    return retention_prune().as_dict()
+
+
 # Registered with the other sync tasks (Celery discovers `tasks` modules only).
 from sync.polling import poll_docmost_task  # noqa: E402
 
@@ -76,6 +84,7 @@ __all__ = [
     "execute_sync_run",
     "poll_docmost_task",
     "process_webhook_event",
+    "prune",
     "reconcile",
     "relay_pending_events",
 ]

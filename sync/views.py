@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bridge_api import throttling
 from bridge_api.errors import BridgeError, ErrorCode
 from bridge_api.openapi import ERROR_ENVELOPE_REF, enveloped
 from sync import ingress, orchestration, services
@@ -71,6 +72,8 @@ class BaserowWebhookView(APIView):
 
     required_scope = Access.PUBLIC
     authentication_classes: list[Any] = []
+    # Counted in post(), once the secret is checked (bridge_api/throttling.py explains why).
+    throttle_classes: list[Any] = []
     parser_classes = [RawBodyParser]
     rate_class = "webhook"
 
@@ -95,19 +98,28 @@ class BaserowWebhookView(APIView):
             200: enveloped(WebhookAckSerializer),
             401: ERROR_ENVELOPE_REF,
             404: ERROR_ENVELOPE_REF,
+            411: ERROR_ENVELOPE_REF,
+            413: ERROR_ENVELOPE_REF,
+            429: ERROR_ENVELOPE_REF,
         },
         tags=["webhooks"],
     )
     def post(self, request: Request, kind: str) -> Response:
-        if kind not in ingress.KIND_ENTITY:
-            raise BridgeError(ErrorCode.NOT_FOUND, f"Unknown webhook kind {kind!r}.")
-        if not ingress.secret_is_valid(request._request):
-            logger.warning("bridge.webhook.bad-secret", extra={"kind": kind})
+        # The secret first: only then is it known whose budget the request counts against.
+        credential = ingress.webhook_credential(request._request)
+        if credential is None:
+            logger.warning("bridge.webhook.bad-secret", extra={"kind": kind[:40]})
+            throttling.webhook_auth_failed(request=request._request)
             raise BridgeError(
                 ErrorCode.AUTH_INVALID,
                 "Missing or wrong webhook secret: send the header "
                 f"{settings.BASEROW_WEBHOOK_HEADER} configured on the Baserow webhook.",
             )
+        if kind not in ingress.KIND_ENTITY:
+            raise BridgeError(ErrorCode.NOT_FOUND, f"Unknown webhook kind {kind[:40]!r}.")
+        throttling.webhook_delivery_throttle(
+            request=request._request, credential=credential, kind=kind
+        )
         received = ingress.receive(kind, request._request.body, services.expected_table_id(kind))
         event = received.event
         if received.duplicate:
@@ -126,6 +138,8 @@ class DocmostWebhookView(APIView):
 
     required_scope = Access.PUBLIC
     authentication_classes: list[Any] = []
+    # Counted in post(), once the secret is checked (bridge_api/throttling.py explains why).
+    throttle_classes: list[Any] = []
     parser_classes = [RawBodyParser]
     rate_class = "webhook"
 
@@ -140,18 +154,30 @@ class DocmostWebhookView(APIView):
             "as the poll would (compte-rendu pages → Baserow rows)."
         ),
         request={"application/json": OpenApiTypes.OBJECT},
-        responses={200: enveloped(WebhookAckSerializer), 401: ERROR_ENVELOPE_REF},
+        responses={
+            200: enveloped(WebhookAckSerializer),
+            401: ERROR_ENVELOPE_REF,
+            411: ERROR_ENVELOPE_REF,
+            413: ERROR_ENVELOPE_REF,
+            429: ERROR_ENVELOPE_REF,
+        },
         tags=["webhooks"],
     )
     def post(self, request: Request) -> Response:
-        if not ingress.standard_signature_is_valid(
+        credential = ingress.standard_signature_credential(
             request._request, settings.DOCMOST_WEBHOOK_SECRETS
-        ):
+        )
+        if credential is None:
+            logger.warning("bridge.webhook.bad-signature", extra={"kind": ingress.DOCMOST_KIND})
+            throttling.webhook_auth_failed(request=request._request)
             raise BridgeError(
                 ErrorCode.AUTH_INVALID,
                 "Missing, stale or wrong Standard Webhooks signature (webhook-id, "
                 "webhook-timestamp, webhook-signature).",
             )
+        throttling.webhook_delivery_throttle(
+            request=request._request, credential=credential, kind=ingress.DOCMOST_KIND
+        )
         received = ingress.receive_docmost(request._request)
         event = received.event
         if received.duplicate:

@@ -1,20 +1,32 @@
+import logging
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from rest_framework.test import APIClient
 
+from bridge_api.health import readiness_forget
 from tests.baserow_fixtures import demo_baserow, fake  # noqa: F401  (fixtures)
 from tests.factories import TokenFactory
 from tokens.models import Token
 
 
 @pytest.fixture(autouse=True)
+def _configured_log_level() -> None:
+    """Each test logs at the configured level (INFO, as production), even after a test changed
+    the root logger's (Celery's test worker sets it to its own level and leaves it there)."""
+    logging.getLogger().setLevel(settings.LOG_LEVEL)
+
+
+@pytest.fixture(autouse=True)
 def _clean_caches() -> None:
-    """Each test starts with empty caches and rate-limit counters (this worker's keys only)."""
+    """Each test starts with empty caches and rate-limit counters (this worker's keys only),
+    and no readiness result kept from another test."""
     for alias in ("default", "ratelimit"):
         caches[alias].delete_pattern("*")
+    readiness_forget()
 
 
 @pytest.fixture

@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from tokens.models import Token, TokenRevokedError, TokenSecret
 from tokens.scopes import SCOPE_DESCRIPTIONS
-from tokens.services import IssuedToken, token_create, token_revoke, token_rotate
+from tokens.services import (
+    IssuedToken,
+    TokenValidationError,
+    token_create,
+    token_revoke,
+    token_rotate,
+    token_rotation_grace_check,
+)
 
 SCOPE_CHOICES = [
     (scope.value, f"{scope.value} — {text}") for scope, text in SCOPE_DESCRIPTIONS.items()
@@ -67,8 +74,15 @@ class RotateForm(forms.Form):
     grace_seconds = forms.IntegerField(
         min_value=0,
         initial=3600,
-        help_text="How long the previous secret keeps working. 0 stops it now.",
+        help_text="How long the previous secret keeps working, in seconds. 0 stops it now; at "
+        "most TOKEN_ROTATION_GRACE_MAX_SECONDS.",
     )
+
+    def clean_grace_seconds(self) -> int:
+        try:
+            return token_rotation_grace_check(grace_seconds=self.cleaned_data["grace_seconds"])
+        except TokenValidationError as exc:
+            raise forms.ValidationError(str(exc)) from exc
 
 
 def _show_secrets(request: HttpRequest, issued: list[IssuedToken], title: str) -> HttpResponse:

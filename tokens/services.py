@@ -84,13 +84,26 @@ def token_create(
     return IssuedToken(token=token, plaintext=_new_secret(token))
 
 
+def token_rotation_grace_check(*, grace_seconds: int) -> int:
+    """The grace period, if allowed: between 0 and TOKEN_ROTATION_GRACE_MAX_SECONDS. A longer
+    one is refused rather than shortened, so whoever asked knows what they got."""
+    if grace_seconds < 0:
+        raise TokenValidationError("The grace period cannot be negative.")
+    maximum = settings.TOKEN_ROTATION_GRACE_MAX_SECONDS
+    if grace_seconds > maximum:
+        raise TokenValidationError(
+            f"The grace period cannot exceed {maximum} seconds "
+            f"(TOKEN_ROTATION_GRACE_MAX_SECONDS); {grace_seconds} was asked."
+        )
+    return grace_seconds
+
+
 @transaction.atomic
 def token_rotate(*, token: Token, grace_seconds: int | None = None) -> IssuedToken:
     """Issue a new secret; the current ones keep working for `grace_seconds` (0 = stop now)."""
     if grace_seconds is None:
         grace_seconds = settings.TOKEN_ROTATION_GRACE_SECONDS
-    if grace_seconds < 0:
-        raise TokenValidationError("The grace period cannot be negative.")
+    token_rotation_grace_check(grace_seconds=grace_seconds)
     locked = Token.objects.select_for_update().get(pk=token.pk)
     if locked.revoked_at is not None:
         raise TokenRevokedError(f"Token {locked.key_id} is revoked; it cannot be rotated.")

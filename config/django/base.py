@@ -41,6 +41,8 @@ MIDDLEWARE = [
     "bridge_api.middleware.RequestContextMiddleware",
     "bridge_api.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy: strict for the JSON API, 'self' + nonces for the HTML pages.
+    "bridge_api.csp.BridgeCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -85,6 +87,18 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE",
 DATABASES["default"].setdefault(
     "CONN_HEALTH_CHECKS", env.bool("DATABASE_CONN_HEALTH_CHECKS", default=False)
 )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent requests (gunicorn threads) must queue for SQLite's single writer, not fail
+    # with "database is locked": WAL lets readers run beside the writer; BEGIN IMMEDIATE takes
+    # the write lock when a transaction starts, so a read-then-write transaction never hits the
+    # lock upgrade that SQLite refuses without waiting; the busy timeout is how long one waits.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("DATABASE_SQLITE_TIMEOUT", default=20),
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -106,12 +120,6 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # the admin.
 APPEND_SLASH = True
 
-SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
-)
-
 from config.settings.api import *  # noqa: E402,F403
 from config.settings.auth import *  # noqa: E402,F403
 from config.settings.baserow import *  # noqa: E402,F403
@@ -119,5 +127,8 @@ from config.settings.cache import *  # noqa: E402,F403
 from config.settings.celery import *  # noqa: E402,F403
 from config.settings.email import *  # noqa: E402,F403
 from config.settings.logging import *  # noqa: E402,F403
+from config.settings.operations import *  # noqa: E402,F403
+from config.settings.retention import *  # noqa: E402,F403
+from config.settings.security import *  # noqa: E402,F403
 from config.settings.sync import *  # noqa: E402,F403
 from config.settings.tokens import *  # noqa: E402,F403

@@ -24,7 +24,7 @@ REST_FRAMEWORK["NUM_PROXIES"] = BRIDGE_TRUSTED_PROXIES
 
 # Largest request body accepted, in bytes; anything bigger is answered 413 before it is read.
 BRIDGE_MAX_BODY_BYTES = env.int("BRIDGE_MAX_BODY_BYTES", default=1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = BRIDGE_MAX_BODY_BYTES
+DATA_UPLOAD_MAX_MEMORY_SIZE = None  # limits are per route: bridge_api.middleware.body_limit
 
 # Rate limits per token and endpoint class (requests per minute by default; any django-ratelimit
 # rate such as "100/10s" is accepted).
@@ -59,6 +59,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
+    # Swagger UI and Redoc from drf-spectacular-sidecar, served from /static/ (no CDN: the docs
+    # work offline and the page CSP allows scripts from 'self' only).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No badge fetched from validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
     # One named enum per select field of the schema (several entities have a `statut`).
     "ENUM_NAME_OVERRIDES": {

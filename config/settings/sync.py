@@ -1,6 +1,7 @@
 """Baserow webhooks, the inbox relay, loop protection, and the Docmost connection."""
 
 from config.env import env
+from config.settings.retention import RETENTION_PRUNE_EVERY_SECONDS
 
 # Baserow can only send static custom headers: each webhook is configured with this header and
 # one of these secrets (high entropy, comma separated so they can be rotated).
@@ -12,7 +13,11 @@ STANDARD_WEBHOOK_TOLERANCE_SECONDS = 300
 # Docmost sends no webhooks; a deployment that adds a signing relay (Standard Webhooks) posts page
 # events to /api/webhooks/docmost/ signed with one of these whsec_… secrets.
 DOCMOST_WEBHOOK_SECRETS = [s for s in env.list("DOCMOST_WEBHOOK_SECRETS", default=[]) if s]
-# Webhook bodies may be larger than API requests (200 full rows).
+# The bridge's address as Baserow reaches it (https://bridge.example.org): `manage.py
+# baserow_webhooks` registers <this>/api/webhooks/baserow/<kind>/ (or give --bridge-url).
+BRIDGE_PUBLIC_URL = env.str("BRIDGE_PUBLIC_URL", default="")
+# Webhook bodies may be larger than API requests (200 full rows). Enforced per route by
+# bridge_api.middleware.BodySizeLimitMiddleware before the body is read, chunked bodies included.
 BRIDGE_WEBHOOK_MAX_BODY_BYTES = env.int("BRIDGE_WEBHOOK_MAX_BODY_BYTES", default=5 * 1024 * 1024)
 
 # Pending inbox events older than this are re-enqueued by the relay (broker outage at commit).
@@ -35,8 +40,13 @@ DOCMOST_AGENCY_SPACE_SLUG = env.str("DOCMOST_AGENCY_SPACE_SLUG", default="agence
 
 # Docmost → Baserow: Docmost pushes no events, so the bridge polls `/api/pages/recent`
 # (sync/polling.py). A page is a compte rendu when it is a *direct* child of this parent page
-# (UUID); grandchildren are not. Empty: nothing is treated as a compte rendu, the poll does nothing.
+# (UUID); grandchildren are not. Empty: the page `manage.py docmost_setup` created and stored in
+# the database; with neither, nothing is treated as a compte rendu and the poll does nothing.
 DOCMOST_COMPTES_RENDUS_PARENT_PAGE_ID = env.str("DOCMOST_COMPTES_RENDUS_PARENT_PAGE_ID", default="")
+# Title of the parent page `manage.py docmost_setup` creates (or adopts) in the agency space.
+DOCMOST_COMPTES_RENDUS_PARENT_PAGE_TITLE = env.str(
+    "DOCMOST_COMPTES_RENDUS_PARENT_PAGE_TITLE", default="Comptes rendus"
+)
 # Label meant to mark compte-rendu pages outside the parent (Docmost v0.90+). Reserved: the poll
 # does not read labels yet (`recent` does not return them; see sync/polling.py).
 DOCMOST_COMPTES_RENDUS_LABEL = env.str("DOCMOST_COMPTES_RENDUS_LABEL", default="compte-rendu")
@@ -58,5 +68,10 @@ CELERY_BEAT_SCHEDULE = {
     "poll-docmost": {
         "task": "sync.poll_docmost",
         "schedule": env.int("DOCMOST_POLL_EVERY_SECONDS", default=120),
+    },
+    # Retention (config/settings/retention.py).
+    "prune": {
+        "task": "sync.prune",
+        "schedule": RETENTION_PRUNE_EVERY_SECONDS,
     },
 }

@@ -20,5 +20,13 @@ TOKEN_PEPPERS_PREVIOUS = [p for p in env.list("TOKEN_PEPPERS_PREVIOUS", default=
 
 # Default grace period for `tokens rotate` when none is given, in seconds.
 TOKEN_ROTATION_GRACE_SECONDS = env.int("TOKEN_ROTATION_GRACE_SECONDS", default=24 * 3600)
+# The longest grace a rotation may give (a leaked secret must not stay valid for months); a
+# longer one is refused, never shortened silently.
+TOKEN_ROTATION_GRACE_MAX_SECONDS = env.int("TOKEN_ROTATION_GRACE_MAX_SECONDS", default=7 * 86400)
+if not 0 <= TOKEN_ROTATION_GRACE_SECONDS <= TOKEN_ROTATION_GRACE_MAX_SECONDS:
+    raise ImproperlyConfigured(
+        f"TOKEN_ROTATION_GRACE_SECONDS is {TOKEN_ROTATION_GRACE_SECONDS}; it must be between 0 and "
+        f"TOKEN_ROTATION_GRACE_MAX_SECONDS ({TOKEN_ROTATION_GRACE_MAX_SECONDS})."
+    )
 # last_used_at is written at most once per this many seconds per token.
 TOKEN_LAST_USED_RESOLUTION_SECONDS = 60

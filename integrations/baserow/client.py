@@ -298,6 +298,34 @@ class BaserowClient:
             "GET", f"/api/database/webhooks/table/{table_id}/", "webhooks.list", auth="jwt"
         )
 
+    def create_webhook(self, table_id: int, spec: dict[str, Any]) -> dict[str, Any]:
+        """A webhook on the table (CONTRACT 6.1: url, name, events, headers, …); JWT only.
+
+        Unless Baserow allows private addresses, it refuses a URL it cannot connect to now
+        (400 `url` … `invalid_url`)."""
+        return self._request(
+            "POST",
+            f"/api/database/webhooks/table/{table_id}/",
+            "webhooks.create",
+            auth="jwt",
+            json=spec,
+        )
+
+    def update_webhook(self, webhook_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+        """PATCH: `headers` replaces the whole set; `active: true` also resets failed_triggers."""
+        return self._request(
+            "PATCH",
+            f"/api/database/webhooks/{webhook_id}/",
+            "webhooks.update",
+            auth="jwt",
+            json=changes,
+        )
+
+    def delete_webhook(self, webhook_id: int) -> None:
+        self._request(
+            "DELETE", f"/api/database/webhooks/{webhook_id}/", "webhooks.delete", auth="jwt"
+        )
+
     def list_tables(self, database_id: int) -> list[dict[str, Any]]:
         return self._request(
             "GET", f"/api/database/tables/database/{database_id}/", "tables.list", auth="jwt"

@@ -6,7 +6,9 @@ Baserow's observable behaviour: `Token` and `JWT` authentication and which endpo
 the `{"error", "detail"}` error bodies and codes, page size (default 100, max 200, empty page past
 the end) and batch (200) limits, `user_field_names`, the `filters` JSON and `filter__…` params,
 `order_by`, decimal strings for numbers, `{id, value, color}` selects and `{id, value, order}`
-links on read with ids or values on write, and `send_webhook_events`.
+links on read with ids or values on write, and `send_webhook_events`. Its webhook API (list,
+create, get, update, delete) answers Baserow's objects, defaults, DRF validation errors, 404s, the
+20-per-table limit and the URL check (`webhook_url_reachable`, `webhooks_allow_private_address`).
 
 Every request is recorded in `calls`, so tests can assert exactly what the bridge asked for, and
 `fail_next()` injects failures.
@@ -21,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -137,6 +139,12 @@ class FakeBaserow:
         self._lock = threading.RLock()
         self.webhook_listener: Callable[[dict[str, Any]], None] | None = None
         self.webhooks: dict[int, list[dict[str, Any]]] = {}  # table id -> webhook objects
+        # BASEROW_WEBHOOKS_ALLOW_PRIVATE_ADDRESS: when set, webhook URLs are not validated at all.
+        self.webhooks_allow_private_address = False
+        # Whether Baserow could open a TCP connection to a webhook URL's host right now (it
+        # checks at create/update time unless private addresses are allowed).
+        self.webhook_url_reachable: Callable[[str], bool] = lambda _url: True
+        self.webhooks_max_per_table = 20  # BASEROW_WEBHOOKS_MAX_PER_TABLE
 
     # -- test helpers -----------------------------------------------------------------------------
 
@@ -162,12 +170,12 @@ class FakeBaserow:
         """The stored data, to `restore()` later (tests build a data set once, reuse it often)."""
         import copy
 
-        return copy.deepcopy((self.tables, self._ids))
+        return copy.deepcopy((self.tables, self._ids, self.webhooks))
 
     def restore(self, state: Any) -> None:
         import copy
 
-        self.tables, self._ids = copy.deepcopy(state)
+        self.tables, self._ids, self.webhooks = copy.deepcopy(state)
         self.calls.clear()
         self._failures.clear()
         self.latency = 0.0
@@ -178,6 +186,18 @@ class FakeBaserow:
 
     def table_by_name(self, name: str) -> FakeTable:
         return next(table for table in self.tables.values() if table.name == name)
+
+    def webhook(self, webhook_id: int) -> dict[str, Any]:
+        """The stored webhook object (tests read and change it directly)."""
+        for webhooks in self.webhooks.values():
+            for webhook in webhooks:
+                if webhook.get("id") == webhook_id:
+                    return webhook
+        raise KeyError(webhook_id)
+
+    def deactivate_webhook(self, webhook_id: int) -> None:
+        """What Baserow does after the ninth consecutive failed call (CONTRACT 6.5)."""
+        self.webhook(webhook_id).update(active=False, failed_triggers=8)
 
     # -- transport entry point --------------------------------------------------------------------
 
@@ -236,6 +256,9 @@ class FakeBaserow:
         ("GET", r"/api/database/tables/database/(\d+)/", "_list_tables", "jwt"),
         ("GET", r"/api/database/webhooks/table/(\d+)/", "_list_webhooks", "jwt"),
         ("POST", r"/api/database/webhooks/table/(\d+)/", "_create_webhook", "jwt"),
+        ("GET", r"/api/database/webhooks/(\d+)/", "_get_webhook", "jwt"),
+        ("PATCH", r"/api/database/webhooks/(\d+)/", "_update_webhook", "jwt"),
+        ("DELETE", r"/api/database/webhooks/(\d+)/", "_delete_webhook", "jwt"),
         ("POST", r"/api/database/tables/database/(\d+)/", "_create_table", "jwt"),
         ("GET", r"/api/database/fields/table/(\d+)/", "_list_fields", "any"),
         ("POST", r"/api/database/fields/table/(\d+)/", "_create_field", "jwt+token-denied"),
@@ -394,31 +417,168 @@ class FakeBaserow:
             "data_sync": None,
         }
 
+    # -- webhooks (CONTRACT 6.1; Baserow's TableWebhook*RequestSerializer and WebhookHandler) -----
+
     def _list_webhooks(self, table_id: int, **_: Any) -> tuple[int, Any]:
         self._table(table_id)
-        return 200, [dict(webhook) for webhook in self.webhooks.get(table_id, [])]
+        return 200, [_webhook_repr(webhook) for webhook in self.webhooks.get(table_id, [])]
+
+    def _get_webhook(self, webhook_id: int, **_: Any) -> tuple[int, Any]:
+        return 200, _webhook_repr(self._find_webhook(webhook_id)[1])
+
+    def _find_webhook(self, webhook_id: int) -> tuple[int, dict[str, Any]]:
+        for table_id, webhooks in self.webhooks.items():
+            for webhook in webhooks:
+                if webhook.get("id") == webhook_id:
+                    return table_id, webhook
+        raise FakeError(
+            404, "ERROR_TABLE_WEBHOOK_DOES_NOT_EXIST", "The requested table webhook does not exist."
+        )
 
     def _create_webhook(self, table_id: int, *, payload: Any, **_: Any) -> tuple[int, Any]:
-        self._table(table_id)
-        payload = payload or {}
-        if not payload.get("url") or not payload.get("name"):
-            raise _validation({"url": _field_error("This field is required.", "required")})
-        webhook = {
+        table = self._table(table_id)
+        values = self._webhook_values(payload, create=True)
+        if len(self.webhooks.get(table_id, [])) >= self.webhooks_max_per_table:
+            raise FakeError(
+                400,
+                "ERROR_TABLE_WEBHOOK_MAX_LIMIT_EXCEEDED",
+                "The maximally allowed webhooks per table has been exceeded. You can create a "
+                f"maximum of {self.webhooks_max_per_table} webhooks.",
+            )
+        include_all = values.get("include_all_events", True)
+        now = _now_iso()
+        webhook: dict[str, Any] = {
             "id": next(self._ids),
-            "url": payload["url"],
-            "name": payload["name"],
-            "request_method": payload.get("request_method", "POST"),
-            "include_all_events": payload.get("include_all_events", True),
-            "events": payload.get("events", []),
+            "events": [],
             "event_config": [],
-            "headers": payload.get("headers", {}),
-            "use_user_field_names": payload.get("use_user_field_names", True),
-            "active": True,
-            "failed_triggers": 0,
+            "headers": values.get("headers", {}),
             "calls": [],
+            "created_on": now,
+            "updated_on": now,
+            "use_user_field_names": values.get("use_user_field_names", True),
+            "url": values["url"],
+            "request_method": values.get("request_method", "POST"),
+            "name": values["name"],
+            "include_all_events": include_all,
+            "failed_triggers": 0,
+            "active": True,
         }
+        if not values.get("include_all_events"):  # Baserow's own test (errata 4: true → [])
+            self._set_webhook_events(table, webhook, values.get("events"), values)
         self.webhooks.setdefault(table_id, []).append(webhook)
-        return 200, dict(webhook)
+        return 200, _webhook_repr(webhook)
+
+    def _update_webhook(self, webhook_id: int, *, payload: Any, **_: Any) -> tuple[int, Any]:
+        table_id, webhook = self._find_webhook(webhook_id)
+        table = self._table(table_id)
+        values = self._webhook_values(payload, create=False)
+        if not webhook.get("active", True) and values.get("active", False):
+            webhook["failed_triggers"] = 0  # re-activating resets the failure counter
+        old_include_all = webhook.get("include_all_events", True)
+        for key in ("use_user_field_names", "url", "request_method", "name", "active"):
+            if key in values:
+                webhook[key] = values[key]
+        if "include_all_events" in values:
+            webhook["include_all_events"] = values["include_all_events"]
+        if values.get("include_all_events", False) and not old_include_all:
+            webhook["events"], webhook["event_config"] = [], []
+        else:
+            self._set_webhook_events(table, webhook, values.get("events"), values)
+        if "headers" in values:  # the whole set is replaced
+            webhook["headers"] = values["headers"]
+        webhook["updated_on"] = _now_iso()
+        return 200, _webhook_repr(webhook)
+
+    def _delete_webhook(self, webhook_id: int, **_: Any) -> tuple[int, Any]:
+        table_id, webhook = self._find_webhook(webhook_id)
+        self.webhooks[table_id].remove(webhook)
+        return 204, None
+
+    def _set_webhook_events(
+        self,
+        table: FakeTable,
+        webhook: dict[str, Any],
+        events: list[str] | None,
+        values: dict[str, Any],
+    ) -> None:
+        """Events keep their order; removed ones go, new ones are appended; field filters from
+        `event_config` apply to the events the webhook has."""
+        if events is not None:
+            kept = [e for e in webhook.get("events", []) if e in events]
+            webhook["events"] = kept + [e for e in events if e not in kept]
+        filters = {
+            c["event_type"]: c["fields"]
+            for c in webhook.get("event_config", [])
+            if c.get("fields") and c["event_type"] in webhook["events"]
+        }
+        field_ids = {f.id for f in table.fields}
+        for config in values.get("event_config") or []:
+            if config["event_type"] not in webhook["events"]:
+                continue
+            if "fields" not in config:  # Baserow reads config["fields"] unconditionally
+                raise FakeError(500, None, "Server Error (500)")
+            for field_id in config["fields"]:
+                if field_id not in field_ids:
+                    raise FakeError(
+                        400,
+                        "ERROR_TABLE_WEBHOOK_EVENT_CONFIG_FIELD_NOT_IN_TABLE",
+                        f"The field {field_id} does not belong to the table.",
+                    )
+            filters[config["event_type"]] = list(config["fields"])
+        webhook["event_config"] = [
+            {"event_type": e, **({"fields": filters[e]} if filters.get(e) else {})}
+            for e in webhook["events"]
+        ]
+
+    def _webhook_values(self, payload: Any, *, create: bool) -> dict[str, Any]:
+        """The serializer's validation: every field's errors at once, unknown keys dropped."""
+        if not isinstance(payload, dict):
+            raise _validation(
+                {
+                    "non_field_errors": _field_error(
+                        f"Invalid data. Expected a dictionary, but got {type(payload).__name__}."
+                    )
+                }
+            )
+        values: dict[str, Any] = {}
+        errors: dict[str, Any] = {}
+        checks: tuple[tuple[str, Callable[[Any], Any]], ...] = (
+            ("url", self._webhook_url),
+            ("name", functools.partial(_drf_string, max_length=255)),
+            ("request_method", _webhook_method),
+            ("include_all_events", _drf_boolean),
+            ("use_user_field_names", _drf_boolean),
+            ("events", _webhook_events),
+            ("event_config", _webhook_event_config),
+            ("headers", _webhook_headers),
+        ) + ((("active", _drf_boolean),) if not create else ())
+        for key, check in checks:
+            if key not in payload:
+                if create and key in ("url", "name"):
+                    errors[key] = _field_error("This field is required.", "required")
+                continue
+            try:
+                values[key] = check(payload[key])
+            except _Invalid as exc:
+                errors[key] = exc.detail
+        if errors:
+            raise _validation(errors)
+        return values
+
+    def _webhook_url(self, value: Any) -> str:
+        url = _drf_string(value, max_length=2000)
+        if self.webhooks_allow_private_address:
+            return url
+        from django.core.exceptions import ValidationError
+        from django.core.validators import URLValidator
+
+        try:
+            URLValidator(code="invalid_url")(url)
+        except ValidationError as exc:
+            raise _Invalid(_field_error(str(exc.message), "invalid_url")) from None
+        if not self.webhook_url_reachable(url):  # DNS, connection or private address refused
+            raise _Invalid(_field_error("Invalid URL", "invalid_url"))
+        return url
 
     def _list_fields(self, table_id: int, **_: Any) -> tuple[int, Any]:
         return 200, [f.serialize() for f in self._table(table_id).fields]
@@ -964,6 +1124,161 @@ FILTER_TYPES = frozenset(
         "higher_than_or_equal", "lower_than_or_equal", "empty", "not_empty",
     }
 )  # fmt: skip
+
+
+WEBHOOK_EVENT_TYPES = (
+    "rows.created", "rows.updated", "rows.deleted", "field.created", "field.updated",
+    "field.deleted", "view.created", "view.updated", "view.deleted", "view.rows_entered",
+)  # fmt: skip
+WEBHOOK_METHODS = ("POST", "GET", "PUT", "PATCH", "DELETE")
+DRF_TRUE = {"t", "T", "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "1"}
+DRF_FALSE = {"f", "F", "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"}
+
+
+class _Invalid(Exception):
+    """One field's DRF validation errors, in Baserow's serialized shape."""
+
+    def __init__(self, detail: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+def _drf_string(value: Any, *, max_length: int) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise _Invalid(_field_error("Not a valid string."))
+    text = str(value).strip()  # DRF's CharField trims whitespace
+    if not text:
+        raise _Invalid(_field_error("This field may not be blank.", "blank"))
+    if len(text) > max_length:
+        raise _Invalid(
+            _field_error(
+                f"Ensure this field has no more than {max_length} characters.", "max_length"
+            )
+        )
+    return text
+
+
+def _drf_boolean(value: Any) -> bool:
+    if value is True or value == 1 or (isinstance(value, str) and value in DRF_TRUE):
+        return True
+    if value is False or value == 0 or (isinstance(value, str) and value in DRF_FALSE):
+        return False
+    raise _Invalid(_field_error("Must be a valid boolean."))
+
+
+def _drf_choice(value: Any, choices: tuple[str, ...]) -> str:
+    if not isinstance(value, str) or value not in choices:
+        raise _Invalid(_field_error(f'"{value}" is not a valid choice.', "invalid_choice"))
+    return value
+
+
+def _drf_list(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise _Invalid(
+            _field_error(
+                f'Expected a list of items but got type "{type(value).__name__}".', "not_a_list"
+            )
+        )
+    return value
+
+
+def _webhook_method(value: Any) -> str:
+    return _drf_choice(value, WEBHOOK_METHODS)
+
+
+def _webhook_events(value: Any) -> list[str]:
+    errors: dict[str, Any] = {}
+    events = []
+    for index, item in enumerate(_drf_list(value)):
+        try:
+            events.append(_drf_choice(item, WEBHOOK_EVENT_TYPES))
+        except _Invalid as exc:
+            errors[str(index)] = exc.detail
+    if errors:
+        raise _Invalid(errors)
+    return events
+
+
+def _webhook_event_config(value: Any) -> list[dict[str, Any]]:
+    errors: dict[str, Any] = {}
+    configs = []
+    for index, item in enumerate(_drf_list(value)):
+        if not isinstance(item, dict):
+            errors[str(index)] = {
+                "non_field_errors": _field_error(
+                    f"Invalid data. Expected a dictionary, but got {type(item).__name__}."
+                )
+            }
+            continue
+        if "event_type" not in item:
+            errors[str(index)] = {"event_type": _field_error("This field is required.", "required")}
+            continue
+        try:
+            config: dict[str, Any] = {
+                "event_type": _drf_choice(item["event_type"], WEBHOOK_EVENT_TYPES)
+            }
+            for key in ("fields", "views"):
+                if key in item:
+                    ids = _drf_list(item[key])
+                    if any(isinstance(i, bool) or not isinstance(i, int) for i in ids):
+                        raise _Invalid(_field_error("A valid integer is required."))
+                    config[key] = ids
+        except _Invalid as exc:
+            errors[str(index)] = exc.detail
+            continue
+        configs.append(config)
+    if errors:
+        raise _Invalid(errors)
+    return configs
+
+
+def _webhook_headers(value: Any) -> dict[str, str]:
+    from http.client import _is_illegal_header_value, _is_legal_header_name  # type: ignore[attr-defined]
+
+    if not isinstance(value, dict):
+        raise _Invalid(
+            _field_error(
+                f'Expected a dictionary of items but got type "{type(value).__name__}".',
+                "not_a_dict",
+            )
+        )
+    for name, header_value in value.items():
+        if not _is_legal_header_name(name.encode()):
+            raise _Invalid(
+                _field_error(
+                    f"The provided header name {name} is invalid.", "invalid_http_header_name"
+                )
+            )
+        if not isinstance(header_value, str) or _is_illegal_header_value(header_value.encode()):
+            raise _Invalid(
+                _field_error(
+                    f"The provided header value {header_value} is invalid.",
+                    "invalid_http_header_value",
+                )
+            )
+    return dict(value)
+
+
+def _webhook_repr(webhook: dict[str, Any]) -> dict[str, Any]:
+    """The API's webhook object; objects a test stored by hand get Baserow's defaults."""
+    defaults: dict[str, Any] = {
+        "events": [],
+        "event_config": [],
+        "headers": {},
+        "calls": [],
+        "use_user_field_names": True,
+        "url": "",
+        "request_method": "POST",
+        "name": "",
+        "include_all_events": True,
+        "failed_triggers": 0,
+        "active": True,
+    }
+    return json.loads(json.dumps(defaults | webhook))  # a copy: callers never alias the store
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _user_field_names(params: dict[str, str]) -> bool:

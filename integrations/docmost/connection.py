@@ -1,11 +1,16 @@
 """The process-wide Docmost connection. Without DOCMOST_URL, an in-process Docmost (demo, tests).
 
 The service user's token is shared by every process through the Django cache: one login, reused
-until Docmost answers 401 (sessions live 90 days; logins are throttled and each one creates a
-session, so never log in per request).
+until Docmost answers 401 or the session expires (logins are throttled and each one creates a
+session, so never log in per request). It is a bearer credential, so the cache holds it sealed
+under SECRET_KEY (integrations/sealing.py), and only for the session's lifetime.
 """
 
+import base64
+import binascii
+import json
 import threading
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -14,17 +19,43 @@ from django.core.cache import caches
 from integrations.docmost.client import DocmostClient
 from integrations.docmost.fake import FakeDocmost
 from integrations.fake_transport import fake_session
+from integrations.sealing import seal, unseal
 
 TOKEN_KEY = "docmost:token"  # noqa: S105 - a cache key, not a secret
+TOKEN_PURPOSE = "docmost-session-token"  # noqa: S105 - a key-derivation label, not a secret
+# Forgotten this long before the session's own expiry, so no call goes out with a dying token.
+EXPIRY_MARGIN_SECONDS = 300
+# A token whose expiry cannot be read (not a JWT with `exp`) is kept this long.
+UNKNOWN_LIFETIME_SECONDS = 24 * 3600
 
 
 class CacheTokenStore:
+    """The session token in the shared cache, sealed, expiring with the session."""
+
     def get(self) -> str | None:
         value = caches["ratelimit"].get(TOKEN_KEY)
-        return str(value) if value else None
+        # A value that does not open (clear text from an older version, another SECRET_KEY,
+        # tampering) is no token: the client logs in again and overwrites it.
+        return unseal(value, purpose=TOKEN_PURPOSE) if isinstance(value, str) else None
 
     def set(self, token: str) -> None:
-        caches["ratelimit"].set(TOKEN_KEY, token, timeout=None)
+        lifetime = token_lifetime(token)
+        if lifetime <= 0:
+            caches["ratelimit"].delete(TOKEN_KEY)
+            return
+        caches["ratelimit"].set(TOKEN_KEY, seal(token, purpose=TOKEN_PURPOSE), timeout=lifetime)
+
+
+def token_lifetime(token: str) -> int:
+    """Seconds to keep `token`: until its JWT `exp` minus a margin (the signature is Docmost's
+    business; the claim only bounds how long the cache keeps the token)."""
+    try:
+        payload = token.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        expires = float(claims["exp"])
+    except (IndexError, ValueError, TypeError, KeyError, binascii.Error):
+        return UNKNOWN_LIFETIME_SECONDS
+    return int(expires - time.time()) - EXPIRY_MARGIN_SECONDS
 
 
 @dataclass(frozen=True)

@@ -236,11 +236,60 @@ def _limit(value: Any) -> str | None:
     return None
 
 
-# -- content conversion (deliberately simple: Markdown blocks ↔ paragraphs and headings) ---------
+# -- content conversion (deliberately simple: Markdown blocks ↔ paragraphs and headings, with
+# CommonMark's inline escapes, entities, links and images) ---------------------------------------
 
 
 def _blocks(markdown: str) -> list[str]:
     return [block.strip() for block in re.split(r"\n\s*\n", markdown) if block.strip()]
+
+
+# Inline Markdown as Docmost's import reads it (CommonMark): a backslash escape is the character
+# itself, an entity its character; links, images and raw <img> tags become link marks and
+# image nodes. Link destinations may hold balanced parentheses (`javascript:alert(1)`).
+_DESTINATION = r"(?:[^()\s]|\([^()\s]*\))*"
+_INLINE = re.compile(
+    r"\\(?P<escaped>[!-/:-@\[-`{-~])"
+    rf"|!\[(?P<alt>[^\]]*)\]\((?P<src>{_DESTINATION})\)"
+    rf"|\[(?P<label>[^\]]*)\]\((?P<href>{_DESTINATION})\)"
+    r"|(?P<img><img\b[^>]*>)"
+    r"|(?P<entity>&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);)"
+)
+_IMG_SRC = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+
+
+def _inline(text: str) -> list[dict[str, Any]]:
+    nodes: list[dict[str, Any]] = []
+    plain: list[str] = []
+
+    def flush() -> None:  # ProseMirror has no empty text nodes
+        if "".join(plain):
+            nodes.append({"type": "text", "text": "".join(plain)})
+        plain.clear()
+
+    position = 0
+    for match in _INLINE.finditer(text):
+        plain.append(text[position : match.start()])
+        position = match.end()
+        if match["escaped"] is not None:
+            plain.append(match["escaped"])
+        elif match["entity"] is not None:
+            plain.append(html.unescape(match["entity"]))
+        elif match["label"] is not None:
+            flush()
+            mark = {"type": "link", "attrs": {"href": match["href"]}}
+            nodes.append({"type": "text", "text": match["label"], "marks": [mark]})
+        else:
+            flush()
+            if match["img"] is not None:
+                found = _IMG_SRC.search(match["img"])
+                src, alt = (next(g for g in found.groups() if g is not None) if found else ""), ""
+            else:
+                src, alt = match["src"], match["alt"]
+            nodes.append({"type": "image", "attrs": {"src": src, "alt": alt}})
+    plain.append(text[position:])
+    flush()
+    return nodes
 
 
 def _markdown_to_json(markdown: str) -> dict[str, Any]:
@@ -254,7 +303,7 @@ def _markdown_to_json(markdown: str) -> dict[str, Any]:
             attrs["level"] = len(heading.group(1))
         else:
             text, kind = block, "paragraph"
-        nodes.append({"type": kind, "attrs": attrs, "content": [{"type": "text", "text": text}]})
+        nodes.append({"type": kind, "attrs": attrs, "content": _inline(text)})
     return {"type": "doc", "content": nodes}
 
 
@@ -283,15 +332,28 @@ def _html_to_markdown(source: str) -> str:
     return "\n\n".join(_blocks(html.unescape(re.sub(r"<[^>]+>", "", source))))
 
 
+def _inline_html(text: str) -> str:
+    parts = []
+    for node in _inline(text):
+        if node["type"] == "image":
+            parts.append(f'<img src="{html.escape(node["attrs"]["src"])}">')
+        elif node.get("marks"):
+            href = html.escape(node["marks"][0]["attrs"]["href"])
+            parts.append(f'<a href="{href}">{html.escape(node["text"])}</a>')
+        else:
+            parts.append(html.escape(node["text"]))
+    return "".join(parts)
+
+
 def _markdown_to_html(markdown: str) -> str:
     parts = []
     for block in _blocks(markdown):
         heading = re.match(r"(#{1,6})\s+(.*)", block, re.S)
         if heading:
             level = len(heading.group(1))
-            parts.append(f"<h{level}>{html.escape(heading.group(2))}</h{level}>")
+            parts.append(f"<h{level}>{_inline_html(heading.group(2))}</h{level}>")
         else:
-            parts.append(f"<p>{html.escape(block)}</p>")
+            parts.append(f"<p>{_inline_html(block)}</p>")
     return "".join(parts)
 
 

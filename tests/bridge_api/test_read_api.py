@@ -391,22 +391,3 @@ def test_row_that_does_not_fit_the_schema_is_502_naming_the_field(reader, fake):
     assert error["code"] == "BASEROW_DATA_INVALID"
     assert error["details"]["field"] == "email"
     assert error["details"]["entity"] == "personne"
-
-
-def test_ready_reports_demo_baserow(api_client):
-    checks = api_client.get("/api/ready").json()["data"]["checks"]
-    assert checks["baserow"]["ok"] is True
-    assert "demo" in checks["baserow"]["detail"]
-
-
-def test_ready_is_503_when_baserow_refuses(api_client, demo_baserow, monkeypatch):
-    from integrations.baserow import connection as module
-
-    monkeypatch.setattr(type(demo_baserow), "is_demo", property(lambda self: False))
-    demo_baserow.fake.database_token = "changed"
-    assert module.baserow() is demo_baserow
-
-    response = api_client.get("/api/ready")
-
-    assert response.status_code == 503
-    assert response.json()["error"]["details"]["checks"]["baserow"]["ok"] is False

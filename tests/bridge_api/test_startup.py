@@ -127,3 +127,27 @@ def test_mapping_file_in_yaml(settings, tmp_path):
         )
         == []
     )
+
+
+def test_mapping_check_has_its_own_tag_so_the_bootstrap_can_leave_out_only_it():
+    from django.core import checks
+
+    from bridge_api.management.commands.baserow_bootstrap import Command
+    from bridge_api.startup import BASEROW_MAPPING_TAG, check_baserow_configuration
+
+    assert check_baserow_configuration in checks.registry.registry.get_checks()
+    assert BASEROW_MAPPING_TAG in checks.registry.registry.tags_available()
+    declared = set(Command.requires_system_checks)
+    assert BASEROW_MAPPING_TAG not in declared
+    assert {"bridge", "models", "urls", "security"} <= declared
+
+
+def test_full_check_still_reports_a_missing_mapping(settings):
+    from django.core import checks
+
+    settings.BASEROW_URL = "http://baserow"
+    settings.BASEROW_DATABASE_TOKEN = "t"
+    settings.BASEROW_SCHEMA = ""
+    settings.BASEROW_SCHEMA_FILE = ""
+
+    assert "bridge.E003" in [message.id for message in checks.run_checks()]

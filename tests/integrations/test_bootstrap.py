@@ -384,3 +384,89 @@ def test_printed_mapping_is_rejected_if_incomplete(baserow_settings, http):
 
     with pytest.raises(ImproperlyConfigured, match="tache: missing"):
         parse_mapping(raw, source="edited")
+
+
+# -- issue 9 point 15: the bootstrap runs before any mapping exists --------------------------------
+
+
+@pytest.fixture
+def no_mapping_yet(baserow_settings):
+    baserow_settings.BASEROW_SCHEMA = ""
+    baserow_settings.BASEROW_SCHEMA_FILE = ""
+    return baserow_settings
+
+
+def test_if_no_mapping_yet_then_the_bootstrap_passes_its_system_checks_and_writes_it(
+    no_mapping_yet, http, fake, tmp_path
+):
+    target = tmp_path / "baserow-schema.json"
+    err = StringIO()
+
+    # skip_checks=False: the system checks run as under `manage.py baserow_bootstrap`.
+    call_command("baserow_bootstrap", "--output", str(target), skip_checks=False, stderr=err)
+
+    mapping = parse_mapping(json.loads(target.read_text()), source=str(target))
+    assert mapping.table("projet").table_id == fake.table_by_name("projet").id
+    assert str(target) in err.getvalue()
+
+
+def test_bootstrap_still_runs_the_other_system_checks(no_mapping_yet, http, fake):
+    from django.core.management.base import SystemCheckError
+
+    no_mapping_yet.CELERY_RETRY_BACKOFF_MAX = 10**6  # breaks bridge.E002
+
+    with pytest.raises(SystemCheckError, match=r"bridge\.E002"):
+        call_command("baserow_bootstrap", skip_checks=False, stdout=StringIO())
+    assert fake.calls == []
+
+
+def test_other_commands_still_stop_on_the_missing_mapping(no_mapping_yet):
+    from django.core.management.base import SystemCheckError
+
+    with pytest.raises(SystemCheckError, match=r"bridge\.E003"):
+        call_command("check", stdout=StringIO(), stderr=StringIO())
+
+
+def test_command_without_a_database_token_says_so(baserow_settings, fake):
+    baserow_settings.BASEROW_DATABASE_TOKEN = ""
+
+    with pytest.raises(CommandError, match="BASEROW_DATABASE_TOKEN"):
+        run()
+    assert fake.calls == []
+
+
+def test_manage_py_baserow_bootstrap_works_as_the_readme_says(fake, tmp_path):
+    """The README's command, in a real process, against the fake served over HTTP."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.fake_http import serve_fake
+
+    root = Path(__file__).resolve().parents[2]
+    target = tmp_path / "baserow-schema.json"
+    with serve_fake(fake) as url:
+        result = subprocess.run(
+            [sys.executable, "manage.py", "baserow_bootstrap", "--database-id",
+             str(fake.database_id), "--output", str(target)],
+            cwd=root,
+            env={
+                "PATH": os.environ.get("PATH", ""),
+                "DOTENV_FILE": "",
+                "SECRET_KEY": "x" * 50,
+                "TOKEN_PEPPER": "y" * 32,
+                "BASEROW_URL": url,
+                "BASEROW_DATABASE_TOKEN": fake.database_token,
+                "BASEROW_EMAIL": fake.email,
+                "BASEROW_PASSWORD": fake.password,
+                "BASEROW_MAX_RETRIES": "0",
+            },
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert "bridge.E003" not in result.stderr
+    assert set(json.loads(target.read_text())) == set(ENTITIES)

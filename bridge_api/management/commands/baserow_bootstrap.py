@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from bridge_api.startup import BASEROW_MAPPING_TAG, checks_except
 from integrations.baserow.bootstrap import baserow_bootstrap
 from integrations.baserow.client import BaserowError
 from integrations.baserow.connection import client_from_settings
@@ -17,6 +18,9 @@ class Command(BaseCommand):
         "Create the SPEC's tables and fields in an existing Baserow database (idempotent: what "
         "exists is kept, what is missing is added) and print the mapping to configure."
     )
+    # Every system check but the mapping one (bridge.E003): this command runs precisely when
+    # BASEROW_URL is set and the mapping it produces is not configured yet.
+    requires_system_checks = checks_except(BASEROW_MAPPING_TAG)
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -34,6 +38,10 @@ class Command(BaseCommand):
             raise CommandError(
                 "BASEROW_URL is not set: the bridge is in demo mode. Set BASEROW_URL, "
                 "BASEROW_DATABASE_TOKEN, BASEROW_EMAIL and BASEROW_PASSWORD first."
+            )
+        if not settings.BASEROW_DATABASE_TOKEN:
+            raise CommandError(
+                "BASEROW_DATABASE_TOKEN is not set (Baserow: Settings → Database tokens)."
             )
         if not options["database_id"]:
             raise CommandError("Give the database id: --database-id N (or BASEROW_DATABASE_ID).")

@@ -53,7 +53,8 @@ class Command(BaseCommand):
             "--grace",
             type=int,
             default=None,
-            help="Seconds the old secret keeps working (0 = stop now). Default from settings.",
+            help="Seconds the old secret keeps working (0 = stop now; at most "
+            "TOKEN_ROTATION_GRACE_MAX_SECONDS, 7 days by default). Default from settings.",
         )
 
         revoke = actions.add_parser("revoke", help="Revoke a token for good.")
