@@ -11,21 +11,16 @@ from django.core.management import CommandError, call_command
 
 from integrations.baserow.bootstrap import BootstrapReport, baserow_bootstrap
 from integrations.baserow.client import BaserowClient
+from integrations.baserow.connection import client_for_fake
 from integrations.baserow.fake import FakeBaserow
 from integrations.baserow.schema import ENTITIES, SCHEMA, parse_mapping, primary_field
-from integrations.fake_transport import fake_session, install_in_responses
+from integrations.fake_transport import install_in_responses
 
 SCHEMA_PATHS = ("/api/database/tables/", "/api/database/fields/")
 
 
 def client_for(fake: FakeBaserow) -> BaserowClient:
-    return BaserowClient(
-        base_url=fake.base_url,
-        database_token=fake.database_token,
-        email=fake.email,
-        password=fake.password,
-        session=fake_session(fake),
-    )
+    return client_for_fake(fake)
 
 
 def bootstrap(fake: FakeBaserow, **kwargs: Any) -> BootstrapReport:

@@ -11,6 +11,7 @@ from integrations.baserow.client import (
     BaserowNotFound,
     BaserowRequestError,
 )
+from integrations.baserow.connection import client_for_fake
 from integrations.baserow.fake import FakeBaserow
 from integrations.fake_transport import fake_session
 
@@ -29,13 +30,7 @@ def fake() -> FakeBaserow:
 
 @pytest.fixture
 def client(fake: FakeBaserow) -> BaserowClient:
-    return BaserowClient(
-        base_url=fake.base_url,
-        database_token=fake.database_token,
-        email=fake.email,
-        password=fake.password,
-        session=fake_session(fake),
-    )
+    return client_for_fake(fake)
 
 
 @pytest.fixture
