@@ -50,6 +50,7 @@ class ErrorCode(enum.Enum):
     RATE_LIMITED = ErrorSpec(429, "Too many requests.")
     INTERNAL = ErrorSpec(500, "Internal error. Quote the request id when reporting it.")
     BASEROW_UNAVAILABLE = ErrorSpec(502, "Baserow is unavailable.")
+    BASEROW_REJECTED = ErrorSpec(502, "Baserow rejected the bridge's request.")
     BASEROW_DATA_INVALID = ErrorSpec(502, "Baserow returned a row the bridge cannot read.")
     DOCMOST_UNAVAILABLE = ErrorSpec(502, "Docmost is unavailable.")
     NOT_READY = ErrorSpec(503, "The service is not ready.")
@@ -187,12 +188,17 @@ def _upstream_error(exc: Exception) -> BridgeError | None:
     if isinstance(exc, BaserowUnavailable):
         logger.warning("bridge.baserow.unavailable", extra={"problem": str(exc)})
         return BridgeError(ErrorCode.BASEROW_UNAVAILABLE, f"{exc} Retry later.")
-    if isinstance(exc, BaserowError):
+    if isinstance(exc, BaserowError):  # a 4xx: Baserow is up and said no; retrying won't help
         logger.error("bridge.baserow.refused", extra={"problem": str(exc)})
         return BridgeError(
-            ErrorCode.BASEROW_UNAVAILABLE,
-            f"{exc} The bridge's Baserow token or mapping may not match this Baserow.",
-            details={"baserow_status": exc.status, "baserow_error": exc.code or None},
+            ErrorCode.BASEROW_REJECTED,
+            f"{exc} The bridge's Baserow token, mapping or field formats may not match this "
+            "Baserow.",
+            details={
+                "baserow_status": exc.status,
+                "baserow_error": exc.code or None,
+                "baserow_detail": exc.detail,
+            },
         )
     if isinstance(exc, DocmostNotFound):
         return BridgeError(

@@ -4,16 +4,20 @@ Each method is one Baserow request (or one paginated stream): related rows are a
 with a filter on the parent ids, never one request per parent.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 
+from bridge_api.errors import BridgeError, ErrorCode
 from domain.entities import Entity
 from domain.errors import NotFound
 from integrations.baserow.client import BaserowNotFound, Filters
 from integrations.baserow.connection import BaserowConnection, baserow
+from integrations.baserow.numbers import NumberDoesNotFit, NumberFormat, baserow_number
 from integrations.baserow.parsing import parse_row
 
 
@@ -32,8 +36,10 @@ class Repository:
     def get(self, entity: str, row_id: int) -> Any:
         try:
             row = self.client.get_row(self.mapping.table(entity).table_id, row_id)
-        except BaserowNotFound:
-            raise NotFound(entity, row_id) from None
+        except BaserowNotFound as exc:
+            if exc.row_missing:  # a missing table is the mapping's problem, not the caller's
+                raise NotFound(entity, row_id) from None
+            raise
         return self._parse(entity, row)
 
     def page(
@@ -65,21 +71,80 @@ class Repository:
             self._parse(entity, row) for row in self.client.iter_rows(table_id, filters=filters)
         ]
 
-    def option_id(self, entity: str, logical: str, value: str) -> int | None:
-        """Baserow's id of a select option (filters on selects take ids, not values)."""
-        table_id = self.mapping.table(entity).table_id
-        key = f"baserow-fields:{table_id}"
+    def fields(self, entity: str) -> list[dict[str, Any]]:
+        """The table's field objects (select options, number formats), cached a few minutes."""
+        key = _fields_key(self.mapping.table(entity).table_id)
         fields: list[dict[str, Any]] | None = cache.get(key)
         if fields is None:
-            fields = self.client.list_fields(table_id)
+            fields = self.client.list_fields(self.mapping.table(entity).table_id)
             cache.set(key, fields, settings.BASEROW_FIELDS_CACHE_SECONDS)
+        return fields
+
+    def fields_forget(self, entity: str) -> None:
+        """Drop the cached field objects (Baserow refused a write made from them)."""
+        cache.delete(_fields_key(self.mapping.table(entity).table_id))
+
+    def _field(self, entity: str, logical: str) -> dict[str, Any] | None:
         name = self.field_name(entity, logical)
-        for field in fields:
-            if field["name"] == name:
-                for option in field.get("select_options", []):
-                    if option["value"] == value:
-                        return int(option["id"])
+        return next((field for field in self.fields(entity) if field["name"] == name), None)
+
+    def option_id(self, entity: str, logical: str, value: str) -> int | None:
+        """Baserow's id of a select option (filters on selects take ids, not values)."""
+        field = self._field(entity, logical)
+        for option in (field or {}).get("select_options", []):
+            if option["value"] == value:
+                return int(option["id"])
         return None
+
+    def to_baserow(
+        self, entity: str, values: Mapping[str, Any], *, inputs: Mapping[str, str] | None = None
+    ) -> dict[str, Any]:
+        """A row's values (logical names → domain values) as the body of a Baserow write.
+
+        Numbers get exactly their field's decimal places (Baserow refuses `"2.00"` for a 1-place
+        field); one that needs more places than its field holds, or a negative one where the
+        field refuses negatives, is a 400 VALIDATION_ERROR naming the field, before anything is
+        written. `inputs` names the request field that carried each value, for that error.
+        """
+        payload: dict[str, Any] = {}
+        for logical, value in values.items():
+            if isinstance(value, Decimal | int) and not isinstance(value, bool):
+                value = self._number(entity, logical, value, (inputs or {}).get(logical))
+            elif isinstance(value, date):
+                value = value.isoformat()
+            payload[self.field_name(entity, logical)] = value
+        return payload
+
+    def _number(self, entity: str, logical: str, value: Decimal | int, given_as: str | None) -> Any:
+        try:
+            return self._formatted(entity, logical, value)
+        except NumberDoesNotFit:
+            self.fields_forget(entity)  # refuse on the field as it is now, not as cached
+        try:
+            return self._formatted(entity, logical, value)
+        except NumberDoesNotFit as exc:
+            name = given_as or logical
+            number_format = exc.number_format
+            problem = (
+                f"Baserow's field {entity}.{self.field_name(entity, logical)} holds "
+                f"{number_format.describe()}"
+                + ("" if number_format.negative else ", not negative")
+                + f": {exc.reason}."
+            )
+            raise BridgeError(
+                ErrorCode.VALIDATION_ERROR, f"{name}: {problem}", details={name: [problem]}
+            ) from None
+
+    def _formatted(self, entity: str, logical: str, value: Decimal | int) -> Any:
+        field = self._field(entity, logical)
+        number_format = NumberFormat.of_field(field) if field is not None else None
+        if number_format is None:  # not a number field here: Baserow will say what it thinks
+            return str(value) if isinstance(value, Decimal) else value
+        return baserow_number(value, number_format)
+
+
+def _fields_key(table_id: int) -> str:
+    return f"baserow-fields:{table_id}"
 
 
 def entities_by_id(items: Iterable[Entity]) -> dict[int, Entity]:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -46,6 +46,13 @@ WRITE_PARAMETERS = [
 ERRORS = {
     409: ERROR_ENVELOPE_REF,  # CONFLICT: a final state (RG-04), a busy lock, a reused key
     422: ERROR_ENVELOPE_REF,  # RG_VIOLATION: details.rule and the numbers
+    502: OpenApiResponse(
+        response=ERROR_ENVELOPE_REF,
+        description="BASEROW_UNAVAILABLE: Baserow is unreachable, failing or rate limiting; "
+        "retry later. BASEROW_REJECTED: Baserow refused the write (a 4xx): its answer is in "
+        "details.baserow_status, details.baserow_error and details.baserow_detail; retrying "
+        "will not help. BASEROW_DATA_INVALID: a row the bridge cannot read.",
+    ),
 }
 
 

@@ -33,6 +33,7 @@ from domain import rules
 from domain.entities import Attribution, Intervention, Link, Module, Personne
 from domain.errors import NotFound
 from domain.rollups import module_hours, personne_capacity
+from integrations.baserow.client import BaserowNotFound, BaserowRequestError
 from integrations.baserow.parsing import parse_row
 from sync.echo import echo_record
 from sync.models import Alert
@@ -110,12 +111,14 @@ def _referenced(repo: Repository, entity: str, row_id: int, field: str) -> Any:
         ) from None
 
 
-def _to_baserow(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+def _numbers_fit(entity: str, **given: tuple[str, Decimal]) -> None:
+    """Refuse, before any lock, read or write (dry runs too), numbers their Baserow fields
+    cannot hold: `given` maps each field to (the request field that carried it, its value)."""
+    Repository().to_baserow(
+        entity,
+        {field: value for field, (_, value) in given.items()},
+        inputs={field: name for field, (name, _) in given.items()},
+    )
 
 
 class Writer:
@@ -136,14 +139,25 @@ class Writer:
         before: Any = None,
         row_id: int | None = None,
     ) -> Any:
-        """Create (row_id None) or update a row; returns the parsed row as Baserow now has it."""
+        """Create (row_id None) or update a row; returns the parsed row as Baserow now has it.
+
+        A row gone meanwhile is NOT_FOUND; any other refusal is Baserow's (BASEROW_REJECTED), and
+        drops the cached field formats the body was built from, so a retry uses fresh ones."""
         table = self.repo.mapping.table(entity)
-        payload = {table.name(name): _to_baserow(value) for name, value in values.items()}
+        payload = self.repo.to_baserow(entity, values)
         client = self.repo.client
-        if row_id is None:
-            row = client.create_row(table.table_id, payload, send_webhook_events=False)
-        else:
-            row = client.update_row(table.table_id, row_id, payload, send_webhook_events=False)
+        try:
+            if row_id is None:
+                row = client.create_row(table.table_id, payload, send_webhook_events=False)
+            else:
+                row = client.update_row(table.table_id, row_id, payload, send_webhook_events=False)
+        except BaserowNotFound as exc:
+            if exc.row_missing and row_id is not None:
+                raise NotFound(entity, row_id) from None
+            raise
+        except BaserowRequestError:
+            self.repo.fields_forget(entity)
+            raise
         written = parse_row(entity, row, table)
         with transaction.atomic():
             echo_record(entity=entity, row_id=written.id, values=values)
@@ -242,6 +256,7 @@ def attribution_create(
     dry_run: bool = False,
 ) -> WriteResult:
     """POST /modules/{id}/attribuer: RG-06 eligibility, RG-01 module and RG-02 personne capacity."""
+    _numbers_fit("attribution", heures_attribuees=("heures", heures))
     writer = Writer(actor, dry_run)
     repo = writer.repo
     with entity_locks(f"module:{module_id}", f"personne:{personne_id}"):
@@ -354,6 +369,7 @@ def attribution_set_realised(
     *, attribution_id: int, heures_realisees: Decimal, actor: Actor, dry_run: bool = False
 ) -> WriteResult:
     """PATCH /attributions/{id}/heures-realisees: RG-04, RG-03; prevu moves to en_cours."""
+    _numbers_fit("attribution", heures_realisees=("heures_realisees", heures_realisees))
 
     def change(current: Attribution) -> dict[str, Any]:
         values: dict[str, Any] = {"heures_realisees": heures_realisees}
@@ -536,6 +552,7 @@ def intervention_create(
     dry_run: bool = False,
 ) -> WriteResult:
     """POST /interventions: RG-06 (active personne, hours in ]0, 24], date not in the future)."""
+    _numbers_fit("intervention", heures=("heures", heures))
     writer = Writer(actor, dry_run)
     repo = writer.repo
     with entity_locks(f"personne:{personne_id}"):
@@ -614,6 +631,8 @@ def intervention_update(
     dry_run: bool = False,
 ) -> WriteResult:
     """PATCH /interventions/{id}: any of heures, date, notes; RG-04 (not cancelled), RG-06."""
+    if "heures" in changes:
+        _numbers_fit("intervention", heures=("heures", changes["heures"]))
 
     def check(current: Intervention, personne: Personne) -> list[rules.Violation | None]:
         merged = dataclasses.replace(current, **changes)

@@ -158,7 +158,7 @@ def _write_back(entity: str, repo: Repository, items: list[dict[str, Any]]) -> N
         return
     table = repo.mapping.table(entity)
     payload = [
-        {"id": item["id"], **{table.name(k): v for k, v in item.items() if k != "id"}}
+        {"id": item["id"], **repo.to_baserow(entity, {k: v for k, v in item.items() if k != "id"})}
         for item in items
     ]
     repo.client.batch_update(table.table_id, payload, send_webhook_events=False)

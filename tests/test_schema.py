@@ -57,3 +57,16 @@ def test_read_operations_name_their_scope(schema):
     operation = schema["paths"]["/api/v1/formations/{id}"]["get"]
     assert "`read:formations`" in operation["description"]
     assert "404" in operation["responses"]
+
+
+def test_baserow_writes_document_their_502s(schema):
+    writes = [
+        op for ops in schema["paths"].values() for op in ops.values() if "writes" in op["tags"]
+    ]
+    assert writes
+    for operation in writes:
+        bad_gateway = operation["responses"]["502"]
+        assert "BASEROW_REJECTED" in bad_gateway["description"], operation["operationId"]
+        assert "BASEROW_UNAVAILABLE" in bad_gateway["description"]
+    codes = schema["components"]["schemas"]["ErrorEnvelope"]["properties"]["error"]
+    assert "BASEROW_REJECTED" in codes["properties"]["code"]["enum"]

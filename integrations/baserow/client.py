@@ -50,9 +50,16 @@ class BaserowUnavailable(BaserowError):
 class BaserowNotFound(BaserowError):
     """404: the table or row does not exist."""
 
+    @property
+    def row_missing(self) -> bool:
+        """The row does not exist (the table does): `ERROR_ROW_DOES_NOT_EXIST`."""
+        return self.code == "ERROR_ROW_DOES_NOT_EXIST"
+
 
 class BaserowRequestError(BaserowError):
-    """Another 4xx: the request was wrong (a bug or a mapping that does not match Baserow)."""
+    """Another 4xx: Baserow rejected the request (a value it refuses, or a mapping that does not
+    match it). Never retried; the API answers 502 BASEROW_REJECTED with Baserow's code and
+    detail."""
 
 
 class BaserowAuthError(BaserowRequestError):

@@ -5,7 +5,9 @@ transport of a `requests` session, so the real client code runs unchanged agains
 Baserow's observable behaviour: `Token` and `JWT` authentication and which endpoints take which,
 the `{"error", "detail"}` error bodies and codes, page size (default 100, max 200, empty page past
 the end) and batch (200) limits, `user_field_names`, the `filters` JSON and `filter__…` params,
-`order_by`, decimal strings for numbers, `{id, value, color}` selects and `{id, value, order}`
+`order_by`, decimal strings for numbers (validated on their text as Baserow's DecimalField does:
+`"2.00"` is refused by a 1-place field, nothing is rounded; a field's new places or sign alter
+the stored values as Baserow's ALTER does), `{id, value, color}` selects and `{id, value, order}`
 links on read with ids or values on write, and `send_webhook_events`. Its webhook API (list,
 create, get, update, delete) answers Baserow's objects, defaults, DRF validation errors, 404s, the
 20-per-table limit and the URL check (`webhook_url_reachable`, `webhooks_allow_private_address`).
@@ -24,7 +26,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -32,6 +34,15 @@ from requests.structures import CaseInsensitiveDict
 
 COLORS = ("blue", "green", "orange", "red", "purple", "yellow", "brown", "gray")
 TRUE_STRINGS = {"y", "yes", "t", "true", "on", "1"}
+
+
+# A number field's display properties and their defaults (Baserow 1.35 NumberFieldType).
+NUMBER_DISPLAY: dict[str, Any] = {
+    "number_prefix": "",
+    "number_suffix": "",
+    "number_separator": "",
+    "number_default": None,
+}
 
 
 @dataclass
@@ -52,6 +63,7 @@ class FakeField:
     order: int = 0
     decimals: int = 0
     negative: bool = False
+    number_display: dict[str, Any] = field(default_factory=lambda: dict(NUMBER_DISPLAY))
     options: list[dict[str, Any]] = field(default_factory=list)
     link_table_id: int | None = None
     related_field_id: int | None = None
@@ -69,6 +81,7 @@ class FakeField:
         }
         if self.type == "number":
             data |= {"number_decimal_places": self.decimals, "number_negative": self.negative}
+            data |= self.number_display
         if self.type in ("single_select", "multiple_select"):
             data["select_options"] = [dict(option) for option in self.options]
         if self.type == "link_row":
@@ -595,6 +608,10 @@ class FakeBaserow:
             target.decimals = int(payload["number_decimal_places"])
         if "number_negative" in payload:
             target.negative = bool(payload["number_negative"])
+        for key in NUMBER_DISPLAY.keys() & payload.keys():
+            target.number_display[key] = payload[key]
+        if target.type == "number" and {"number_decimal_places", "number_negative"} & set(payload):
+            self._alter_numbers(target)
         if "select_options" in payload:
             options = []
             for option in payload["select_options"]:
@@ -607,6 +624,20 @@ class FakeBaserow:
                     }
                 )
             target.options = options
+
+    def _alter_numbers(self, target: FakeField) -> None:
+        """Baserow's ALTER COLUMN of a number field: `round(v, places)` (half away from zero),
+        and `greatest(…, 0)` when negatives are no longer allowed: existing values are changed,
+        silently (2.25 → 2.3 at 1 place, -1 → 0)."""
+        table = self.tables.get(target.table_id)
+        exponent = Decimal(1).scaleb(-target.decimals)
+        for row in table.rows.values() if table else ():
+            value = row.get(target.id)
+            if isinstance(value, Decimal):
+                value = value.quantize(exponent, rounding=ROUND_HALF_UP, context=NUMBER_CONTEXT)
+                if value < 0 and not target.negative:
+                    value = Decimal(0).quantize(exponent)
+                row[target.id] = value
 
     def _create_field(self, table_id: int, *, payload: Any, **_: Any) -> tuple[int, Any]:
         table = self._table(table_id)
@@ -701,19 +732,7 @@ class FakeBaserow:
                 raise ValueError("Not a valid string.")
             return raw
         if column.type == "number":
-            if raw is None or raw == "":
-                return None
-            if isinstance(raw, bool) or not isinstance(raw, int | float | str):
-                raise ValueError("A valid number is required.")
-            try:
-                number = Decimal(str(raw))
-            except InvalidOperation:
-                raise ValueError("A valid number is required.") from None
-            if not number.is_finite():
-                raise ValueError("A valid number is required.")
-            if number < 0 and not column.negative:
-                raise ValueError("Ensure this value is greater than or equal to 0.")
-            return number.quantize(Decimal(1).scaleb(-column.decimals))
+            return _drf_number(raw, places=column.decimals, negative=column.negative)
         if column.type == "boolean":
             if isinstance(raw, bool):
                 return raw
@@ -790,9 +809,10 @@ class FakeBaserow:
             try:
                 resolved[column.id] = self._write_value(column, raw)
             except ValueError as exc:
-                errors[key] = _field_error(str(exc))
-        if errors:
-            raise _validation(errors)
+                errors[key] = _field_error(str(exc), getattr(exc, "code", "invalid"))
+        if errors:  # DRF reports the fields in the serializer's (the table's) field order
+            order = list(by_key)
+            raise _validation(dict(sorted(errors.items(), key=lambda item: order.index(item[0]))))
         return resolved
 
     def _insert(self, table: FakeTable, values: dict[int, Any]) -> int:
@@ -1018,10 +1038,10 @@ class FakeBaserow:
         self, table_id: int, row_id: int, *, params: dict[str, str], payload: Any, **_: Any
     ) -> tuple[int, Any]:
         table = self._table(table_id)
+        ufn = _user_field_names(params)
+        values = self._resolve_values(table, payload or {}, ufn)  # the body first, then the row
         if row_id not in table.rows:
             raise FakeError(404, "ERROR_ROW_DOES_NOT_EXIST", f"The row {row_id} does not exist.")
-        ufn = _user_field_names(params)
-        values = self._resolve_values(table, payload or {}, ufn)
         before = self._serialize_row(table, row_id, ufn)
         table.rows[row_id].update(values)
         row = self._serialize_row(table, row_id, ufn)
@@ -1085,19 +1105,20 @@ class FakeBaserow:
         table = self._table(table_id)
         ufn = _user_field_names(params)
         items = self._batch_items(payload)
-        ids = self._checked_ids(
-            table, [item.get("id") if isinstance(item, dict) else None for item in items]
-        )
         resolved, errors = [], {}
         for index, item in enumerate(items):
             try:
-                resolved.append(
-                    self._resolve_values(table, {k: v for k, v in item.items() if k != "id"}, ufn)
+                values = (
+                    {k: v for k, v in item.items() if k != "id"} if isinstance(item, dict) else item
                 )
+                resolved.append(self._resolve_values(table, values, ufn))
             except FakeError as exc:
                 errors[str(index)] = exc.body["detail"]
-        if errors:
+        if errors:  # the body is validated before the rows are looked up
             raise _validation({"items": errors})
+        ids = self._checked_ids(
+            table, [item.get("id") if isinstance(item, dict) else None for item in items]
+        )
         before = [self._serialize_row(table, i, ufn) for i in ids]
         for row_id, values in zip(ids, resolved, strict=True):
             table.rows[row_id].update(values)
@@ -1133,6 +1154,71 @@ WEBHOOK_EVENT_TYPES = (
 WEBHOOK_METHODS = ("POST", "GET", "PUT", "PATCH", "DELETE")
 DRF_TRUE = {"t", "T", "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "1"}
 DRF_FALSE = {"f", "F", "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"}
+
+
+class _NumberInvalid(ValueError):
+    """A number refused as DRF's DecimalField refuses it, with DRF's error code."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+NUMBER_MAX_WHOLE_DIGITS = 50  # Baserow's NumberFieldType.MAX_DIGITS; max_digits is 50 + places
+NUMBER_CONTEXT = Context(prec=NUMBER_MAX_WHOLE_DIGITS + 10)  # numeric(60, places) never rounds
+
+
+def _drf_number(raw: Any, *, places: int, negative: bool) -> Decimal | None:
+    """A number field's value as Baserow 1.35's serializer takes it: DRF's DecimalField with
+    `max_digits` 50 + places, `decimal_places` places, and `min_value` 0 unless negatives are
+    allowed. The input's text (a JSON number is read through its Python `str`) is parsed as is:
+    `"2.00"` has 2 decimal places and is refused by a 1-place field, `2.0` by a 0-place one, and
+    nothing is ever rounded. Empty or blank text is null."""
+    if raw is None:
+        return None
+    text = str(raw).strip()  # DRF's smart_str: True is "True", [1] is "[1]": both invalid
+    if text == "":
+        return None
+    if len(text) > 1000:
+        raise _NumberInvalid("String value too large.", "max_string_length")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise _NumberInvalid("A valid number is required.", "invalid") from None
+    if not number.is_finite():
+        raise _NumberInvalid("A valid number is required.", "invalid")
+    _, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)  # finite
+    if exponent >= 0:
+        total, decimals = len(digits) + exponent, 0
+        whole = total
+    elif len(digits) > -exponent:
+        total, decimals = len(digits), -exponent
+        whole = total - decimals
+    else:
+        total = decimals = -exponent
+        whole = 0
+    if total > NUMBER_MAX_WHOLE_DIGITS + places:
+        raise _NumberInvalid(
+            f"Ensure that there are no more than {NUMBER_MAX_WHOLE_DIGITS + places} digits in "
+            "total.",
+            "max_digits",
+        )
+    if decimals > places:
+        raise _NumberInvalid(
+            f"Ensure that there are no more than {places} decimal places.", "max_decimal_places"
+        )
+    if whole > NUMBER_MAX_WHOLE_DIGITS:
+        raise _NumberInvalid(
+            f"Ensure that there are no more than {NUMBER_MAX_WHOLE_DIGITS} digits before the "
+            "decimal point.",
+            "max_whole_digits",
+        )
+    if number < 0 and not negative:
+        raise _NumberInvalid("Ensure this value is greater than or equal to 0.", "min_value")
+    value = number.quantize(Decimal(1).scaleb(-places), context=NUMBER_CONTEXT)
+    # PostgreSQL's numeric has no negative zero: "-0" is stored, and read back, as 0.
+    return value.copy_abs() if value.is_zero() else value
 
 
 class _Invalid(Exception):

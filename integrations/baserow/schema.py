@@ -18,7 +18,8 @@ from django.core.exceptions import ImproperlyConfigured
 class FieldSpec:
     type: str  # Baserow field type: text, long_text, email, number, date, single_select, ...
     options: tuple[str, ...] = ()  # select options
-    decimals: int = 0  # number fields
+    decimals: int = 0  # number fields: number_decimal_places
+    negative: bool = False  # number fields: number_negative
     link_to: str | None = None  # link_row target entity
     primary: bool = False
 

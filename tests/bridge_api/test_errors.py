@@ -127,3 +127,42 @@ def test_forbidden_scope_names_the_missing_scope(client_for):
         "FORBIDDEN_SCOPE",
     )
     assert error["details"]["required_scope"] == "write:attributions"
+
+
+# -- Baserow's answers: unavailable (retry) or rejected (a 4xx: it said no) --------------------
+
+
+@pytest.mark.parametrize(
+    ("exc", "code"),
+    [
+        ("unavailable", "BASEROW_UNAVAILABLE"),
+        ("request", "BASEROW_REJECTED"),
+        ("auth", "BASEROW_REJECTED"),
+        ("table-404", "BASEROW_REJECTED"),
+    ],
+)
+def test_baserow_failures_map_to_unavailable_or_rejected(exc, code):
+    from bridge_api.errors import to_bridge_error
+    from integrations.baserow import client
+
+    raised = {
+        "unavailable": client.BaserowUnavailable("Baserow answered 503.", status=503),
+        "request": client.BaserowRequestError(
+            "refused", status=400, code="ERROR_REQUEST_BODY_VALIDATION", detail={"n": ["x"]}
+        ),
+        "auth": client.BaserowAuthError("refused", status=401, code="ERROR_TOKEN_DOES_NOT_EXIST"),
+        "table-404": client.BaserowNotFound(
+            "refused", status=404, code="ERROR_TABLE_DOES_NOT_EXIST", detail="gone"
+        ),
+    }[exc]
+
+    error = to_bridge_error(raised)
+
+    assert error.code.name == code
+    assert error.status_code == 502
+    if code == "BASEROW_REJECTED":
+        assert error.details == {
+            "baserow_status": raised.status,
+            "baserow_error": raised.code,
+            "baserow_detail": raised.detail,
+        }

@@ -13,7 +13,7 @@ from integrations.baserow.bootstrap import BootstrapReport, baserow_bootstrap
 from integrations.baserow.client import BaserowClient
 from integrations.baserow.connection import client_for_fake
 from integrations.baserow.fake import FakeBaserow
-from integrations.baserow.schema import ENTITIES, SCHEMA, parse_mapping, primary_field
+from integrations.baserow.schema import ENTITIES, SCHEMA, FieldSpec, parse_mapping, primary_field
 from integrations.fake_transport import install_in_responses
 
 SCHEMA_PATHS = ("/api/database/tables/", "/api/database/fields/")
@@ -263,6 +263,109 @@ def test_field_of_the_wrong_type_is_reported_not_changed(
     assert schema_writes(fake) == []
 
 
+# -- number fields: compared with the schema, fixed only where no stored value changes ----------
+
+
+def set_number(fake, report, entity, name, **props):
+    client = client_for(fake)
+    field = fields_of(fake, report.mapping.table(entity).table_id)[name]
+    client.update_field(field["id"], props)
+    fake.calls.clear()
+    return field["id"]
+
+
+def test_a_number_field_with_fewer_places_is_reported_and_left_as_is(bootstrapped):
+    fake, report = bootstrapped
+    set_number(fake, report, "attribution", "heures_attribuees", number_decimal_places=1)
+
+    again = bootstrap(fake)
+
+    (warning,) = again.warnings
+    assert "attribution.heures_attribuees has 1 decimal place(s)" in warning
+    assert "--fix-number-fields" in warning
+    assert again.changed == []
+    assert schema_writes(fake) == []
+
+
+def test_fix_widens_a_number_field_keeping_its_values(bootstrapped):
+    fake, report = bootstrapped
+    table_id = report.mapping.table("attribution").table_id
+    field_id = set_number(fake, report, "attribution", "heures_attribuees", number_decimal_places=1)
+    row = client_for(fake).create_row(table_id, {"nom": "a", "heures_attribuees": "2.5"})
+    fake.calls.clear()
+
+    again = bootstrap(fake, fix_numbers=True)
+
+    assert again.warnings == []
+    assert again.changed == ["attribution.heures_attribuees: number_decimal_places → 2"]
+    assert [(m, path, body) for m, path, body in schema_writes(fake)] == [
+        ("PATCH", f"/api/database/fields/{field_id}/", {"number_decimal_places": 2})
+    ]
+    assert client_for(fake).get_row(table_id, row["id"])["heures_attribuees"] == "2.50"
+    assert bootstrap(fake).warnings == []  # the next run finds nothing to say
+
+
+def test_a_number_field_with_more_places_is_never_narrowed(bootstrapped):
+    fake, report = bootstrapped
+    set_number(fake, report, "module", "heures", number_decimal_places=3)
+
+    again = bootstrap(fake, fix_numbers=True)
+
+    (warning,) = again.warnings
+    assert "module.heures has 3 decimal places" in warning
+    assert "round" in warning
+    assert again.changed == []
+    assert schema_writes(fake) == []
+
+
+def test_fix_forbids_negatives_while_no_row_holds_one(bootstrapped):
+    fake, report = bootstrapped
+    field_id = set_number(fake, report, "tache", "estimation_h", number_negative=True)
+
+    reported = bootstrap(fake)
+    fixed = bootstrap(fake, fix_numbers=True)
+
+    assert "tache.estimation_h allows negative numbers" in reported.warnings[0]
+    assert fixed.warnings == []
+    assert fixed.changed == ["tache.estimation_h: number_negative → False"]
+    assert ("PATCH", f"/api/database/fields/{field_id}/", {"number_negative": False}) in (
+        schema_writes(fake)
+    )
+
+
+def test_fix_leaves_negatives_allowed_over_negative_values(bootstrapped):
+    """Baserow would set them to 0: a person decides."""
+    fake, report = bootstrapped
+    table_id = report.mapping.table("tache").table_id
+    set_number(fake, report, "tache", "estimation_h", number_negative=True)
+    row = client_for(fake).create_row(table_id, {"nom": "t", "estimation_h": "-4"})
+    fake.calls.clear()
+
+    again = bootstrap(fake, fix_numbers=True)
+
+    (warning,) = again.warnings
+    assert "tache.estimation_h allows negative numbers and 1 row(s) hold one" in warning
+    assert again.changed == []
+    assert schema_writes(fake) == []
+    assert client_for(fake).get_row(table_id, row["id"])["estimation_h"] == "-4.00"
+
+
+def test_fix_allows_negatives_where_the_schema_does(bootstrapped, monkeypatch):
+    fake, report = bootstrapped
+    specs = dict(SCHEMA["projet"])
+    specs["charge_estimee_h"] = FieldSpec("number", decimals=2, negative=True)
+    monkeypatch.setitem(SCHEMA, "projet", specs)
+
+    reported = bootstrap(fake)
+    fixed = bootstrap(fake, fix_numbers=True)
+
+    assert "projet.charge_estimee_h refuses negative numbers" in reported.warnings[0]
+    assert fixed.changed == ["projet.charge_estimee_h: number_negative → True"]
+    assert fields_of(fake, report.mapping.table("projet").table_id)["charge_estimee_h"][
+        "number_negative"
+    ]
+
+
 def test_bootstrap_on_an_unknown_database_fails(fake):
     from integrations.baserow.client import BaserowNotFound
 
@@ -352,6 +455,19 @@ def test_command_reports_warnings(baserow_settings, http, fake):
     _out, err = run()
 
     assert "warning: module.heures is a text field" in err
+
+
+def test_command_fixes_number_fields_when_asked(baserow_settings, http, fake):
+    run()
+    field = next(f for f in fake.table_by_name("module").fields if f.name == "heures")
+    field.decimals = 1
+
+    _out, reported = run()
+    _out, fixed = run("--fix-number-fields")
+
+    assert "warning: module.heures has 1 decimal place(s)" in reported
+    assert "changed: module.heures: number_decimal_places → 2" in fixed
+    assert field.decimals == 2
 
 
 def test_command_without_baserow_url_fails_saying_so(settings, fake):

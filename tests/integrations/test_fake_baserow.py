@@ -411,17 +411,31 @@ def test_numbers_read_back_as_decimal_strings_with_field_decimals(world, field, 
 
 
 @pytest.mark.parametrize(
-    "written",
-    ["abc", "1,5", "€5", True, [1], {"v": 1}, "NaN", -1, "-0.5"],
-    ids=["letters", "comma", "prefix", "bool", "list", "object", "nan", "negative", "neg-str"],
-)
-def test_invalid_numbers_are_refused(world, written):
+    ("written", "code"),
+    [
+        ("abc", "invalid"),
+        ("1,5", "invalid"),
+        ("€5", "invalid"),
+        (True, "invalid"),
+        ([1], "invalid"),
+        ({"v": 1}, "invalid"),
+        ("NaN", "invalid"),
+        (-1, "min_value"),
+        ("-0.5", "min_value"),
+        ("1.555", "max_decimal_places"),
+    ],
+    ids=[
+        "letters", "comma", "prefix", "bool", "list", "object", "nan", "negative", "neg-str",
+        "too-precise",
+    ],
+)  # fmt: skip
+def test_invalid_numbers_are_refused(world, written, code):
     with pytest.raises(BaserowRequestError) as caught:
         world.client.create_row(world.people, {"name": "a", "hours": written})
 
     assert caught.value.status == 400
     assert caught.value.code == "ERROR_REQUEST_BODY_VALIDATION"
-    assert caught.value.detail["hours"][0]["code"] == "invalid"
+    assert caught.value.detail["hours"][0]["code"] == code
     assert world.client.list_rows(world.people).count == 0
 
 

@@ -32,6 +32,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--output", help="Write the mapping to this JSON file (use it as BASEROW_SCHEMA_FILE)."
         )
+        parser.add_argument(
+            "--fix-number-fields",
+            action="store_true",
+            help="Give existing number fields the schema's decimal places and sign where that "
+            "changes no stored value (more places; negatives forbidden only while no row holds "
+            "one). Without it, differences are only reported.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.BASEROW_URL:
@@ -50,16 +57,19 @@ class Command(BaseCommand):
             report = baserow_bootstrap(
                 client=client,
                 database_id=options["database_id"],
+                fix_numbers=options["fix_number_fields"],
                 progress=lambda message: self.stderr.write(message),
             )
         except BaserowError as exc:
             raise CommandError(f"Baserow refused the bootstrap: {exc}") from exc
         for warning in report.warnings:
             self.stderr.write(self.style.WARNING(f"warning: {warning}"))
+        for change in report.changed:
+            self.stderr.write(self.style.SUCCESS(f"changed: {change}"))
         self.stderr.write(
             self.style.SUCCESS(f"{len(report.created)} item(s) created.")
             if report.created
-            else "Nothing to create: the schema is complete."
+            else "Nothing to create: every table and field exists."
         )
         mapping = json.dumps(report.mapping.to_json(), indent=2)
         if options["output"]:
