@@ -38,7 +38,7 @@ beat: install .env  ## Start the Celery beat scheduler (needs CELERY_BROKER_URL)
 	@exec .venv/bin/celery -A config beat --loglevel=INFO
 
 test: install  ## Run the whole test suite on real PostgreSQL and Redis (started if needed)
-	@$(WITH_SERVICES) .venv/bin/pytest -n 2 $(PYTEST_ARGS)
+	@DOTENV_FILE= $(WITH_SERVICES) .venv/bin/pytest -n 2 $(PYTEST_ARGS)
 
 lint: install  ## ruff (lint + format check) and mypy
 	@.venv/bin/ruff check .

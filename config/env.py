@@ -5,17 +5,30 @@ by django-environ. Production differs from local only by environment.
 """
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+TEST_SETTINGS = "config.django.test"
+
+
+def dotenv_path(environ: Mapping[str, str]) -> str:
+    """The `.env` to read ("" for none). A local `.env` is a convenience for development; real
+    deployments set the environment. DOTENV_FILE names another file (empty: none). The test
+    suite reads none by default: the checkout's `.env` may be a deployment's (its broker, its
+    Baserow and Docmost), and tests must neither depend on it nor send tasks to its workers."""
+    if "DOTENV_FILE" in environ:
+        return environ["DOTENV_FILE"]
+    if environ.get("DJANGO_SETTINGS_MODULE") == TEST_SETTINGS:
+        return ""
+    return str(BASE_DIR / ".env")
+
 
 env = environ.Env()
-# A local `.env` is a convenience for development; real deployments set the environment.
 # Variables already present in the environment always win over the file.
-# DOTENV_FILE names another file; an empty DOTENV_FILE reads none.
-_dotenv = os.environ.get("DOTENV_FILE", str(BASE_DIR / ".env"))
+_dotenv = dotenv_path(os.environ)
 if _dotenv:
     env.read_env(_dotenv, overwrite=False)
 

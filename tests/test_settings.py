@@ -218,3 +218,14 @@ def test_worker_gets_a_multiprocess_dir_before_prometheus_client_is_imported():
     assert Path(directory).is_dir()
     assert value_class == "MmapedValue"
     shutil.rmtree(directory)
+
+
+def test_the_test_suite_never_reads_the_checkouts_env_file():
+    """After `make env` and the real-Baserow set-up, .env names a deployment's broker, Baserow
+    and Docmost: the suite must not send its tasks to that broker nor depend on that file."""
+    from config.env import BASE_DIR, dotenv_path
+
+    assert dotenv_path({"DJANGO_SETTINGS_MODULE": "config.django.test"}) == ""
+    assert dotenv_path({"DJANGO_SETTINGS_MODULE": "config.django.test", "DOTENV_FILE": "x"}) == "x"
+    assert dotenv_path({"DJANGO_SETTINGS_MODULE": "config.django.base"}) == str(BASE_DIR / ".env")
+    assert dotenv_path({"DOTENV_FILE": ""}) == ""
