@@ -277,10 +277,22 @@ def _enqueue(event_id: int) -> None:
         logger.warning("bridge.webhook.enqueue-failed", extra={"inbox_id": event_id}, exc_info=True)
 
 
-def _is_duplicate_delivery(exc: IntegrityError) -> bool:
-    """Only the inbox's uniqueness constraint means "delivered before"; any other is a fault."""
+def _first_delivery(
+    exc: IntegrityError, *, webhook_id: int, event_id: str, batch_id: int
+) -> WebhookEvent | None:
+    """The inbox row a refused insert repeats, or None when the refusal is a fault.
+
+    Only the inbox's uniqueness constraint means "delivered before". PostgreSQL names the
+    violated constraint; SQLite (the embedded default) only says "UNIQUE constraint failed", so
+    on both the row holding the delivery's key is looked up: there is one only if the key was
+    already taken.
+    """
     diag = getattr(exc.__cause__, "diag", None)
-    return getattr(diag, "constraint_name", None) == "webhook_delivery_once"
+    if diag is not None and diag.constraint_name != "webhook_delivery_once":
+        return None
+    return WebhookEvent.objects.filter(
+        webhook_id=webhook_id, event_id=event_id, batch_id=batch_id
+    ).first()
 
 
 def _store(*, kind: str, fields: dict[str, Any], body: bytes, key_extra: bytes = b"") -> Received:
@@ -291,13 +303,14 @@ def _store(*, kind: str, fields: dict[str, Any], body: bytes, key_extra: bytes =
             if event.status == WebhookEvent.Status.PENDING:
                 transaction.on_commit(lambda: _enqueue(event.pk), robust=True)
     except IntegrityError as exc:
-        if not _is_duplicate_delivery(exc):
-            return _database_refused(kind=kind, body=body, exc=exc, key_extra=key_extra)
-        duplicate = WebhookEvent.objects.get(
+        duplicate = _first_delivery(
+            exc,
             webhook_id=fields.get("webhook_id", 0),
             event_id=fields["event_id"],
             batch_id=fields.get("batch_id", 0),
         )
+        if duplicate is None:
+            return _database_refused(kind=kind, body=body, exc=exc, key_extra=key_extra)
         logger.info("bridge.webhook.duplicate", extra={"inbox_id": duplicate.pk})
         RECEIVED.labels(kind, "duplicate").inc()
         return Received(duplicate, duplicate=True)
@@ -382,9 +395,9 @@ def _quarantine(
                 entity_id=event.pk,
             )
     except IntegrityError as exc:
-        if not _is_duplicate_delivery(exc):
+        again = _first_delivery(exc, webhook_id=0, event_id=event_id, batch_id=0)
+        if again is None:
             raise
-        again = WebhookEvent.objects.get(webhook_id=0, event_id=event_id, batch_id=0)
         RECEIVED.labels(kind, "duplicate").inc()
         logger.info("bridge.webhook.quarantined-again", extra={"inbox_id": again.pk})
         return Received(again, duplicate=True)

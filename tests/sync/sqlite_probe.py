@@ -3,6 +3,8 @@
 `python -m tests.sync.sqlite_probe concurrency THREADS POSTS` migrates the SQLite database named
 by DATABASE_URL, then THREADS threads each post POSTS Baserow webhooks at once (tasks run inline,
 no broker, as in `make run`), and prints what the inbox holds as JSON.
+`python -m tests.sync.sqlite_probe redelivery` posts a valid delivery, an empty body and a
+junk body twice each (Baserow retries) and prints the answers and what the inbox holds.
 `python -m tests.sync.sqlite_probe options` prints the default database settings.
 """
 
@@ -83,9 +85,50 @@ def _concurrency(threads: int, posts: int) -> dict[str, Any]:
     }
 
 
+def _redelivery() -> dict[str, Any]:
+    from django.core.management import call_command
+    from django.test import Client
+
+    from integrations.baserow.connection import baserow
+    from sync.models import Alert, WebhookEvent
+
+    call_command("migrate", verbosity=0)
+    client = Client(raise_request_exception=False, HTTP_HOST="localhost")
+    secret = os.environ["BASEROW_WEBHOOK_SECRETS"].split(",")[0]
+    valid = {
+        "workspace_id": 1,
+        "webhook_id": 1,
+        "event_id": str(uuid.uuid4()),
+        "event_type": "rows.updated",
+        "table_id": baserow().mapping.table("projet").table_id,
+        "items": [{"id": 1}],
+    }
+    answers: list[list[Any]] = []
+    for body in (json.dumps(valid), "", "not json"):
+        for _ in range(2):
+            response = client.post(
+                "/api/webhooks/baserow/projet-changed/",
+                body,
+                content_type="application/json",
+                HTTP_X_BRIDGE_WEBHOOK_SECRET=secret,
+            )
+            answers.append([response.status_code, response.json().get("data", {}).get("status")])
+    return {
+        "answers": answers,
+        "stored": WebhookEvent.objects.count(),
+        "quarantined": WebhookEvent.objects.filter(status="quarantined").count(),
+        "alerts": Alert.objects.count(),
+    }
+
+
 def main(argv: list[str]) -> None:
     django.setup()
-    result = _options() if argv[0] == "options" else _concurrency(int(argv[1]), int(argv[2]))
+    if argv[0] == "options":
+        result = _options()
+    elif argv[0] == "redelivery":
+        result = _redelivery()
+    else:
+        result = _concurrency(int(argv[1]), int(argv[2]))
     sys.stdout.write("PROBE " + json.dumps(result, default=str) + "\n")
 
 
