@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 
 from bridge_api.errors import ErrorCode, error_response, payload_too_large
 from bridge_api.logging import (
@@ -30,13 +30,13 @@ UNMATCHED_ROUTE = "<unmatched>"
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
-def _drop_body(response: HttpResponse) -> None:
+def _drop_body(response: HttpResponseBase) -> None:
     """A HEAD answer has headers only. Django leaves removing the body to the server and
     gunicorn sends it, which a keep-alive client then reads as the start of the next response.
     Content-Length stays: it is the length a GET would have (RFC 9110, 9.3.2)."""
-    if response.streaming:
-        response.streaming_content = []  # type: ignore[attr-defined]
-    else:
+    if isinstance(response, StreamingHttpResponse):
+        response.streaming_content = []
+    elif isinstance(response, HttpResponse):
         response.content = b""
 
 
@@ -51,10 +51,10 @@ def route_template(request: HttpRequest) -> str:
 class RequestContextMiddleware:
     """Outermost middleware: assigns the request id, then logs and measures the response."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         # The bridge's own id: the audit trail and the idempotency store decide on it, so a
         # client must not be able to choose it. A sane incoming id is kept for correlation only.
         request_id = uuid.uuid4().hex
