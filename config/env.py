@@ -14,10 +14,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 # A local `.env` is a convenience for development; real deployments set the environment.
 # Variables already present in the environment always win over the file.
-# DOTENV_FILE names another file; an empty DOTENV_FILE reads none.
-_dotenv = os.environ.get("DOTENV_FILE", str(BASE_DIR / ".env"))
-if _dotenv:
-    env.read_env(_dotenv, overwrite=False)
+# DOTENV_FILE names another file; an empty DOTENV_FILE reads none. The test settings read none
+# by default: this module is imported (through config/__init__.py) before config.django.test
+# sets its test-only secrets, so the .env that `make run` writes would otherwise override them.
+_TEST_SETTINGS = os.environ.get("DJANGO_SETTINGS_MODULE") == "config.django.test"
+DOTENV_PATH = os.environ.get("DOTENV_FILE", "" if _TEST_SETTINGS else str(BASE_DIR / ".env"))
+if DOTENV_PATH:
+    env.read_env(DOTENV_PATH, overwrite=False)
 
 # prometheus_client switches to multi-process mode when this variable merely exists, and then
 # writes its files into the working directory if it is empty (a `PROMETHEUS_MULTIPROC_DIR=` line

@@ -218,3 +218,19 @@ def test_worker_gets_a_multiprocess_dir_before_prometheus_client_is_imported():
     assert Path(directory).is_dir()
     assert value_class == "MmapedValue"
     shutil.rmtree(directory)
+
+
+@pytest.mark.parametrize(
+    ("settings_module", "expected"), [("config.django.test", ""), ("config.django.base", ".env")]
+)
+def test_the_test_settings_read_no_dotenv_unless_told(settings_module, expected):
+    """config/__init__.py imports config.env before config.django.test sets its test-only
+    secrets: the .env that `make run` writes made `make test` run with its TOKEN_PEPPER."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DOTENV_FILE", "TOKEN_PEPPER"}}
+    env["DJANGO_SETTINGS_MODULE"] = settings_module
+    probe = "import config.env, os; print(config.env.DOTENV_PATH)"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (str(ROOT / expected) if expected else "")
