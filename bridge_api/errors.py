@@ -12,8 +12,14 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -137,6 +143,9 @@ def to_bridge_error(exc: Exception) -> BridgeError:
         )
     if isinstance(exc, RequestDataTooBig):
         return payload_too_large()
+    bad_request = _bad_request(exc)
+    if bad_request is not None:
+        return bad_request
     if isinstance(exc, exceptions.Throttled):
         wait = int(getattr(exc, "wait", None) or 1)
         return BridgeError(
@@ -220,6 +229,34 @@ def _upstream_error(exc: Exception) -> BridgeError | None:
     return None
 
 
+def _bad_request(exc: Exception) -> BridgeError | None:
+    """Django's refusals of a malformed request (too many parameters, …): 400, saying which."""
+    from django.conf import settings
+
+    if isinstance(exc, TooManyFieldsSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        return BridgeError(
+            ErrorCode.VALIDATION_ERROR,
+            f"The request has more than {limit} query or form parameters; send fewer.",
+            details={"max_parameters": limit},
+        )
+    if isinstance(exc, TooManyFilesSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        return BridgeError(
+            ErrorCode.VALIDATION_ERROR,
+            f"The request has more than {limit} files; send fewer.",
+            details={"max_files": limit},
+        )
+    if isinstance(exc, SuspiciousOperation | BadRequest):
+        logger.warning("bridge.bad-request", extra={"problem": type(exc).__name__})
+        return BridgeError(
+            ErrorCode.VALIDATION_ERROR,
+            f"The request is malformed and was refused ({type(exc).__name__}); "
+            "check its headers and parameters.",
+        )
+    return None
+
+
 def payload_too_large(limit: int | None = None) -> BridgeError:
     from django.conf import settings
 
@@ -240,11 +277,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     auth_header = getattr(exc, "auth_header", None)
     if auth_header and error.status_code == status.HTTP_401_UNAUTHORIZED:
         headers["WWW-Authenticate"] = auth_header
+    message = error.message
     if isinstance(exc, exceptions.MethodNotAllowed) and (view := context.get("view")):
         headers["Allow"] = ", ".join(view.allowed_methods)
+        message = f"{message} This resource allows {headers['Allow']}."
     set_rollback()
     return Response(
-        error_body(error.code, error.message, error.details),
+        error_body(error.code, message, error.details),
         status=error.status_code,
         headers=headers,
     )
@@ -265,6 +304,9 @@ def handler400(request: HttpRequest, exception: Exception | None = None) -> Http
     if isinstance(exception, RequestDataTooBig):
         error = payload_too_large()
         return error_response(error.code, error.message, error.details)
+    refused = _bad_request(exception) if exception is not None else None
+    if refused is not None:
+        return error_response(refused.code, refused.message, refused.details)
     return error_response(ErrorCode.VALIDATION_ERROR, "Bad request.")
 
 

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 
 from bridge_api.errors import ErrorCode, error_response, payload_too_large
 from bridge_api.logging import (
@@ -25,6 +25,19 @@ REQUEST_ID_HEADER = "X-Request-ID"
 # A client's request id is logged only if it is short and harmless.
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 UNMATCHED_ROUTE = "<unmatched>"
+# Metric labels take only these methods: any token is a valid HTTP method, and each new label
+# value is a new time series kept in memory for good (`curl -X RANDOM…` in a loop).
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def _drop_body(response: HttpResponseBase) -> None:
+    """A HEAD answer has headers only. Django leaves removing the body to the server and
+    gunicorn sends it, which a keep-alive client then reads as the start of the next response.
+    Content-Length stays: it is the length a GET would have (RFC 9110, 9.3.2)."""
+    if isinstance(response, StreamingHttpResponse):
+        response.streaming_content = []
+    elif isinstance(response, HttpResponse):
+        response.content = b""
 
 
 def route_template(request: HttpRequest) -> str:
@@ -38,10 +51,10 @@ def route_template(request: HttpRequest) -> str:
 class RequestContextMiddleware:
     """Outermost middleware: assigns the request id, then logs and measures the response."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         # The bridge's own id: the audit trail and the idempotency store decide on it, so a
         # client must not be able to choose it. A sane incoming id is kept for correlation only.
         request_id = uuid.uuid4().hex
@@ -54,12 +67,13 @@ class RequestContextMiddleware:
             response = self.get_response(request)
             duration = time.perf_counter() - started
             route = route_template(request)
-            HTTP_REQUESTS.labels(request.method, route, str(response.status_code)).inc()
-            HTTP_DURATION.labels(request.method, route).observe(duration)
+            method = request.method if request.method in KNOWN_METHODS else "other"
+            HTTP_REQUESTS.labels(method, route, str(response.status_code)).inc()
+            HTTP_DURATION.labels(method, route).observe(duration)
             logger.info(
                 "bridge.request",
                 extra={
-                    "method": request.method,
+                    "method": (request.method or "")[:20],
                     "route": route,
                     "path": request.path,
                     "status": response.status_code,
@@ -68,6 +82,8 @@ class RequestContextMiddleware:
                 },
             )
             response[REQUEST_ID_HEADER] = request_id
+            if request.method == "HEAD":
+                _drop_body(response)
             return response
         finally:
             reset_client_request_id(client_token)
@@ -140,7 +156,8 @@ class BodySizeLimitMiddleware:
             if not _CONTENT_LENGTH.fullmatch(declared):
                 return error_response(
                     ErrorCode.VALIDATION_ERROR,
-                    "The Content-Length header is not a number.",
+                    "The Content-Length header must be the body's length in bytes "
+                    "(ASCII digits, at most 19).",
                     details={"Content-Length": [declared[:32]]},
                 )
             if int(declared) > limit:

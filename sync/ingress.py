@@ -277,11 +277,19 @@ def _enqueue(event_id: int) -> None:
         logger.warning("bridge.webhook.enqueue-failed", extra={"inbox_id": event_id}, exc_info=True)
 
 
-def _delivered_before(*, webhook_id: int, event_id: str, batch_id: int) -> WebhookEvent | None:
-    """The row a refused insert collided with, if the refusal was the inbox's uniqueness
-    constraint (`webhook_delivery_once`): only that means "delivered before"; any other
-    refusal is a fault. Asked of the data rather than of the driver's error, so it holds on
-    PostgreSQL and on the embedded SQLite alike."""
+def _first_delivery(
+    exc: IntegrityError, *, webhook_id: int, event_id: str, batch_id: int
+) -> WebhookEvent | None:
+    """The inbox row a refused insert repeats, or None when the refusal is a fault.
+
+    Only the inbox's uniqueness constraint means "delivered before". PostgreSQL names the
+    violated constraint; SQLite (the embedded default) only says "UNIQUE constraint failed", so
+    on both the row holding the delivery's key is looked up: there is one only if the key was
+    already taken.
+    """
+    diag = getattr(exc.__cause__, "diag", None)
+    if diag is not None and diag.constraint_name != "webhook_delivery_once":
+        return None
     return WebhookEvent.objects.filter(
         webhook_id=webhook_id, event_id=event_id, batch_id=batch_id
     ).first()
@@ -295,7 +303,8 @@ def _store(*, kind: str, fields: dict[str, Any], body: bytes, key_extra: bytes =
             if event.status == WebhookEvent.Status.PENDING:
                 transaction.on_commit(lambda: _enqueue(event.pk), robust=True)
     except IntegrityError as exc:
-        duplicate = _delivered_before(
+        duplicate = _first_delivery(
+            exc,
             webhook_id=fields.get("webhook_id", 0),
             event_id=fields["event_id"],
             batch_id=fields.get("batch_id", 0),
@@ -385,8 +394,8 @@ def _quarantine(
                 entity="webhook_event",
                 entity_id=event.pk,
             )
-    except IntegrityError:
-        again = _delivered_before(webhook_id=0, event_id=event_id, batch_id=0)
+    except IntegrityError as exc:
+        again = _first_delivery(exc, webhook_id=0, event_id=event_id, batch_id=0)
         if again is None:
             raise
         RECEIVED.labels(kind, "duplicate").inc()

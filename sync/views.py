@@ -116,7 +116,12 @@ class BaserowWebhookView(APIView):
                 f"{settings.BASEROW_WEBHOOK_HEADER} configured on the Baserow webhook.",
             )
         if kind not in ingress.KIND_ENTITY:
-            raise BridgeError(ErrorCode.NOT_FOUND, f"Unknown webhook kind {kind[:40]!r}.")
+            raise BridgeError(
+                ErrorCode.NOT_FOUND,
+                f"Unknown webhook kind {kind[:40]!r}: point the Baserow webhook at "
+                "/api/webhooks/baserow/<kind>/ with one of " + ", ".join(ingress.KIND_ENTITY) + ".",
+                details={"kinds": list(ingress.KIND_ENTITY)},
+            )
         throttling.webhook_delivery_throttle(
             request=request._request, credential=credential, kind=kind
         )

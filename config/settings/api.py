@@ -8,7 +8,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["tokens.permissions.HasScope"],
     "DEFAULT_THROTTLE_CLASSES": ["bridge_api.throttling.TokenRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["bridge_api.parsers.BridgeJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "bridge_api.openapi.BridgeAutoSchema",
     "EXCEPTION_HANDLER": "bridge_api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,

@@ -82,3 +82,88 @@ def test_json_api_policy_allows_nothing(api_client):
         "form-action": ["'none'"],
         "frame-ancestors": ["'none'"],
     }
+
+
+def test_redoc_bundle_own_stylesheet_gets_the_nonce_while_it_loads(api_client):
+    """The bundle appends its perfect-scrollbar <style> to <head> while it loads, before
+    Redoc.init hands it the nonce: a nonce'd script before it gives the nonce to <style> elements
+    appended to <head>, and the script after it restores appendChild before calling Redoc."""
+    html = api_client.get("/api/redoc/").content.decode()
+    nonce = re.search(r'<script nonce="([^"]+)"', html).group(1)
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
+
+    (before, bundle, after) = scripts
+    assert before[0] == f' nonce="{nonce}"'
+    assert "document.head.appendChild = function" in before[1]
+    assert f'node.setAttribute("nonce", "{nonce}")' in before[1]
+    assert 'src="/static/drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js"' in bundle[0]
+    assert after[0] == f' nonce="{nonce}"'
+    assert after[1].index("delete document.head.appendChild") < after[1].index("Redoc.init(")
+
+
+def test_redoc_page_has_a_local_favicon(api_client, settings):
+    settings.WHITENOISE_USE_FINDERS = True
+    html = api_client.get("/api/redoc/").content.decode()
+    (icon,) = re.findall(r'<link rel="icon" href="([^"]+)"', html)
+
+    asset = api_client.get(icon)
+    assert asset.status_code == 200  # no /favicon.ico 404 per page view
+    assert b"".join(asset.streaming_content)
+    asset.close()
+
+
+@pytest.fixture
+def admin_client(client):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_superuser("admin", "admin@example.org", "pw")
+    client.force_login(user)
+    return client
+
+
+ADMIN_PAGES = [
+    "/admin/",
+    "/admin/tokens/token/add/",
+    "/admin/tokens/token/",
+    "/admin/sync/webhookevent/",
+    "/admin/sync/webhookevent/overview/",
+]
+
+
+def admin_pages(client, admin_client):
+    yield "/admin/login/", client.get("/admin/login/")
+    for path in ADMIN_PAGES:
+        yield path, admin_client.get(path)
+    secret_page = admin_client.post(
+        "/admin/tokens/token/add/", {"name": "csp", "scopes": ["read:*"]}
+    )
+    yield "token secret page", secret_page
+
+
+def test_admin_pages_have_nothing_inline_that_the_policy_blocks(admin_client):
+    """A style="" attribute or an inline block without the nonce is refused by the browser under
+    the page policy (the secret once had style="user-select: all", which Chromium blocked)."""
+    from django.test import Client
+
+    for name, response in admin_pages(Client(), admin_client):
+        html = response.content.decode()
+        csp = policy(response)
+        assert response.status_code == 200, name
+        assert re.search(r"<[^>]+\sstyle=", html) is None, name
+        assert re.search(r"<[^>]+\son[a-z]+=", html) is None, name
+        for tag, attrs in re.findall(r"<(script|style)(\s[^>]*)?>", html):
+            if tag == "script" and "src=" in (attrs or ""):
+                continue
+            nonce = re.search(r'nonce="([^"]+)"', attrs or "")
+            assert nonce, (name, tag, attrs)
+            assert f"'nonce-{nonce.group(1)}'" in csp[f"{tag}-src"], name
+
+
+def test_token_secret_is_selectable_by_a_nonced_rule(admin_client):
+    response = admin_client.post("/admin/tokens/token/add/", {"name": "sel", "scopes": ["read:*"]})
+    html = response.content.decode()
+    nonce = re.search(r'<style nonce="([^"]+)">\.bridge-secret \{ user-select: all; \}', html)
+
+    assert nonce
+    assert policy(response)["style-src"] == ["'self'", f"'nonce-{nonce.group(1)}'"]
+    assert '<code class="bridge-secret">brg_' in html

@@ -91,8 +91,67 @@ def test_unknown_route_with_post_is_404_not_csrf_403(api_client):
 
 def test_wrong_method_is_405_with_allow_header(client_for):
     response = client_for("read:*").delete("/api/v1/tokens/me")
-    assert_envelope(response, 405, "METHOD_NOT_ALLOWED")
+    error = assert_envelope(response, 405, "METHOD_NOT_ALLOWED")
     assert "GET" in response["Allow"]
+    assert error["message"].endswith(f"This resource allows {response['Allow']}.")
+
+
+MANY = "&".join("a" for _ in range(1500))  # fits gunicorn's 4 KiB request line
+
+
+def test_too_many_query_parameters_is_400_naming_the_limit_not_500(client_for, settings):
+    """DRF reads request.GET in content negotiation: Django's TooManyFieldsSent was a 500."""
+    error = assert_envelope(
+        client_for("read:*").get(f"/api/v1/personnes?{MANY}"), 400, "VALIDATION_ERROR"
+    )
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    assert error["message"] == (
+        f"The request has more than {limit} query or form parameters; send fewer."
+    )
+    assert error["details"] == {"max_parameters": limit}
+
+
+def test_too_many_query_parameters_on_a_webhook_is_400_not_500(api_client):
+    response = api_client.post(f"/api/webhooks/baserow/projet-changed/?{MANY}", {}, format="json")
+    assert_envelope(response, 400, "VALIDATION_ERROR")
+
+
+def test_too_many_parameters_outside_drf_say_so_too():
+    """Django's own 400 handler (admin pages, middleware) gives the same message."""
+    from django.core.exceptions import TooManyFieldsSent
+    from django.test import RequestFactory
+
+    from bridge_api.errors import handler400
+
+    response = handler400(RequestFactory().get("/admin/"), TooManyFieldsSent("too many"))
+
+    assert response.status_code == 400
+    assert b"query or form parameters; send fewer." in response.content
+
+
+def test_json_nested_too_deeply_is_400_not_500(client_for):
+    body = "[" * 100_000 + "]" * 100_000
+    error = assert_envelope(
+        client_for("write:attributions").post(
+            "/api/test/echo", data=body, content_type="application/json"
+        ),
+        400,
+        "VALIDATION_ERROR",
+    )
+    assert error["details"] == {"body": ["JSON parse error - the body is nested too deeply."]}
+
+
+def test_json_integer_too_long_is_400_without_python_advice(client_for):
+    body = '{"heures": 1' + "0" * 5000 + "}"
+    error = assert_envelope(
+        client_for("write:attributions").post(
+            "/api/test/echo", data=body, content_type="application/json"
+        ),
+        400,
+        "VALIDATION_ERROR",
+    )
+    assert "4300" in error["details"]["body"][0]
+    assert "sys.set_int_max_str_digits" not in error["details"]["body"][0]
 
 
 def test_unacceptable_format_is_406(client_for):
@@ -101,8 +160,60 @@ def test_unacceptable_format_is_406(client_for):
 
 
 def test_non_numeric_content_length_is_400(api_client):
-    response = api_client.generic("POST", "/api/health", "", CONTENT_LENGTH="abc")
-    assert_envelope(response, 400, "VALIDATION_ERROR")
+    response = api_client.generic("POST", "/api/health", "", CONTENT_LENGTH="9" * 40)
+    error = assert_envelope(response, 400, "VALIDATION_ERROR")
+    assert error["message"] == (
+        "The Content-Length header must be the body's length in bytes (ASCII digits, at most 19)."
+    )
+
+
+def test_a_head_answer_has_no_body_whatever_the_server():
+    """Django leaves removing a HEAD body to the server; gunicorn sends it, and a keep-alive
+    client reads it as the start of the next response. The test client strips it itself, so
+    the middleware is called directly."""
+    from django.http import HttpResponse, StreamingHttpResponse
+    from django.test import RequestFactory
+
+    from bridge_api.middleware import RequestContextMiddleware
+
+    def view(request):
+        response = HttpResponse(b'{"data": 1}', content_type="application/json")
+        response["Content-Length"] = "11"
+        return response
+
+    head = RequestContextMiddleware(view)(RequestFactory().head("/api/health"))
+    assert head.content == b""
+    assert head["Content-Length"] == "11"  # what a GET would send
+    get = RequestContextMiddleware(view)(RequestFactory().get("/api/health"))
+    assert get.content == b'{"data": 1}'
+    streamed = RequestContextMiddleware(lambda r: StreamingHttpResponse(iter([b"abc"])))(
+        RequestFactory().head("/api/health")
+    )
+    assert b"".join(streamed.streaming_content) == b""
+
+
+def test_an_invented_method_is_counted_as_other_not_as_a_new_metric_series(api_client):
+    from prometheus_client import REGISTRY
+
+    def count(method):
+        labels = {"method": method, "route": "/api/health", "status": "405"}
+        return REGISTRY.get_sample_value("http_requests_total", labels) or 0.0
+
+    before = count("other")
+    api_client.generic("ZZTOP123", "/api/health")
+
+    assert count("other") == before + 1
+    assert count("ZZTOP123") == 0
+
+
+@pytest.mark.parametrize("version", ["a\r\nX-Evil: 1", "a\x00b", "9.9"])
+def test_schema_ignores_a_version_parameter(api_client, version):
+    """drf-spectacular copied ?version= into info.version and Content-Disposition (CR/LF: 500)."""
+    response = api_client.get("/api/schema/", {"version": version, "format": "json"})
+
+    assert response.status_code == 200
+    assert response.json()["info"]["version"] == "1.0.0"
+    assert response["Content-Disposition"] == 'inline; filename="Formation Hub Bridge API.json"'
 
 
 def test_unhandled_exception_is_500_with_request_id_and_no_traceback(client_for, caplog):

@@ -3,8 +3,9 @@
 `python -m tests.sync.sqlite_probe concurrency THREADS POSTS` migrates the SQLite database named
 by DATABASE_URL, then THREADS threads each post POSTS Baserow webhooks at once (tasks run inline,
 no broker, as in `make run`), and prints what the inbox holds as JSON.
-`python -m tests.sync.sqlite_probe options` prints the default database settings;
-`python -m tests.sync.sqlite_probe redeliveries` posts a valid and a malformed delivery twice each.
+`python -m tests.sync.sqlite_probe redelivery` posts a valid delivery, an empty body and a
+junk body twice each (Baserow retries) and prints the answers and what the inbox holds.
+`python -m tests.sync.sqlite_probe options` prints the default database settings.
 """
 
 import json
@@ -84,45 +85,48 @@ def _concurrency(threads: int, posts: int) -> dict[str, Any]:
     }
 
 
-def _redeliveries() -> dict[str, Any]:
-    """A valid delivery and a malformed one, each delivered twice, as Baserow retries."""
+def _redelivery() -> dict[str, Any]:
     from django.core.management import call_command
     from django.test import Client
 
     from integrations.baserow.connection import baserow
-    from sync.models import WebhookEvent
+    from sync.models import Alert, WebhookEvent
 
     call_command("migrate", verbosity=0)
-    projet_table = baserow().mapping.table("projet").table_id
-    secret = os.environ["BASEROW_WEBHOOK_SECRETS"].split(",")[0]
     client = Client(raise_request_exception=False, HTTP_HOST="localhost")
+    secret = os.environ["BASEROW_WEBHOOK_SECRETS"].split(",")[0]
     valid = {
-        "webhook_id": 7,
+        "workspace_id": 1,
+        "webhook_id": 1,
         "event_id": str(uuid.uuid4()),
         "event_type": "rows.updated",
-        "table_id": projet_table,
+        "table_id": baserow().mapping.table("projet").table_id,
         "items": [{"id": 1}],
     }
-    malformed = {**valid, "event_id": str(uuid.uuid4()), "batch_id": "abc"}
-    answers = []
-    for body in (valid, valid, malformed, malformed):
-        response = client.post(
-            "/api/webhooks/baserow/projet-changed/",
-            json.dumps(body),
-            content_type="application/json",
-            HTTP_X_BRIDGE_WEBHOOK_SECRET=secret,
-        )
-        answer = response.json()
-        answers.append([response.status_code, answer.get("data", answer).get("status")])
-    return {"answers": answers, "stored": WebhookEvent.objects.count()}
+    answers: list[list[Any]] = []
+    for body in (json.dumps(valid), "", "not json"):
+        for _ in range(2):
+            response = client.post(
+                "/api/webhooks/baserow/projet-changed/",
+                body,
+                content_type="application/json",
+                HTTP_X_BRIDGE_WEBHOOK_SECRET=secret,
+            )
+            answers.append([response.status_code, response.json().get("data", {}).get("status")])
+    return {
+        "answers": answers,
+        "stored": WebhookEvent.objects.count(),
+        "quarantined": WebhookEvent.objects.filter(status="quarantined").count(),
+        "alerts": Alert.objects.count(),
+    }
 
 
 def main(argv: list[str]) -> None:
     django.setup()
     if argv[0] == "options":
         result = _options()
-    elif argv[0] == "redeliveries":
-        result = _redeliveries()
+    elif argv[0] == "redelivery":
+        result = _redelivery()
     else:
         result = _concurrency(int(argv[1]), int(argv[2]))
     sys.stdout.write("PROBE " + json.dumps(result, default=str) + "\n")

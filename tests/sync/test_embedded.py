@@ -81,17 +81,22 @@ def test_four_concurrent_webhook_posters_on_sqlite_store_and_process_everything(
     assert "database is locked" not in result["_output"]
 
 
-def test_redeliveries_on_sqlite_are_duplicates_not_500s(tmp_path):
-    """SQLite's IntegrityError carries no constraint name: a redelivery must still be known."""
-    result = probe("redeliveries", database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+def test_redeliveries_on_sqlite_are_duplicates_not_quarantined_nor_500(tmp_path):
+    """SQLite names no constraint in its IntegrityError: a Baserow retry of an accepted event was
+    quarantined (with an alert), and a retried quarantined body was a 500."""
+    result = probe("redelivery", database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}")
 
     assert result["answers"] == [
         [200, "accepted"],
         [200, "duplicate"],
         [200, "quarantined"],
         [200, "duplicate"],
+        [200, "quarantined"],
+        [200, "duplicate"],
     ]
-    assert result["stored"] == 2
+    assert result["stored"] == 3
+    assert result["quarantined"] == 2
+    assert result["alerts"] == 2
 
 
 # -- the embedded scheduler -----------------------------------------------------------------------

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from freezegun import freeze_time
 
-from sync import services, tasks
+from sync import ingress, services, tasks
 from sync.models import Alert, EntityLink, WebhookEvent
 from tests.sync.conftest import OLD_SECRET
 
@@ -107,8 +107,14 @@ def test_event_from_another_table_is_quarantined(baserow):
     assert "check the webhook's URL" in WebhookEvent.objects.get().last_error
 
 
-def test_unknown_kind_is_404(baserow):
-    assert baserow.post("pizza-changed", {}).status_code == 404
+def test_unknown_kind_is_404_naming_the_kinds(baserow):
+    response = baserow.post("pizza-changed", {})
+
+    assert response.status_code == 404
+    error = response.json()["error"]
+    assert "point the Baserow webhook at /api/webhooks/baserow/<kind>/" in error["message"]
+    assert "projet-changed" in error["message"]
+    assert error["details"] == {"kinds": list(ingress.KIND_ENTITY)}
 
 
 def test_field_events_are_stored_and_ignored(baserow):
