@@ -99,10 +99,9 @@ def docmost_target(request: pytest.FixtureRequest) -> Iterator[DocmostTarget]:
 def receiver(baserow_target: BaserowTarget) -> Iterator[Receiver]:
     """A webhook receiver the target can reach: an ephemeral port for the fake, the port in
     CONTRACT_RECEIVER_PORT (default 19530) for the real Baserow's worker."""
-    port = (
-        0
-        if baserow_target.fake is not None
-        else int(os.environ.get("CONTRACT_RECEIVER_PORT", "19530"))
-    )
-    with Receiver(port) as running:
+    if baserow_target.fake is not None:
+        port, max_wait = 0, 0.5  # the fake delivers during the write
+    else:
+        port, max_wait = int(os.environ.get("CONTRACT_RECEIVER_PORT", "19530")), None
+    with Receiver(port, max_wait=max_wait) as running:
         yield running

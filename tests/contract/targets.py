@@ -202,8 +202,9 @@ class Receiver:
     """An HTTP server on 127.0.0.1 that records every call and answers the statuses it is told
     (`answer(500, 500)`: the next two calls get 500; then `default`)."""
 
-    def __init__(self, port: int = 0, default: int = 200) -> None:
+    def __init__(self, port: int = 0, default: int = 200, max_wait: float | None = None) -> None:
         self.deliveries: list[Delivery] = []
+        self.max_wait = max_wait  # the fake delivers during the write: no reason to wait long
         self.default = default
         self._script: list[int] = []
         self._lock = threading.Lock()
@@ -237,14 +238,18 @@ class Receiver:
         self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.path = f"/hook/{secrets.token_hex(4)}"
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}{self.path}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def answer(self, *statuses: int) -> None:
         with self._lock:
             self._script.extend(statuses)
 
     def wait_for(self, count: int, *, timeout: float = 20.0) -> list[Delivery]:
-        wait_until(lambda: len(self.deliveries) >= count, timeout=timeout, step=0.1)
+        if self.max_wait is not None:
+            timeout = min(timeout, self.max_wait)
+        wait_until(lambda: len(self.deliveries) >= count, timeout=timeout, step=0.05)
         return list(self.deliveries)
 
     def __enter__(self) -> "Receiver":

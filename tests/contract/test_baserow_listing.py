@@ -148,7 +148,7 @@ def test_an_unknown_filter_field_or_type_or_sort_is_a_400(
 ) -> None:
     module = world["module"]
     client = baserow_target.client
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"filters": Filters(conditions=(Condition("nope", "equal", "x"),))}, "FILTER_FIELD"),
         ({"filters": Filters(conditions=(Condition("nom", "nope", "x"),))}, "FILTER_TYPE"),
         ({"order_by": ["nope"]}, "ORDER_BY"),

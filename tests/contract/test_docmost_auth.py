@@ -6,13 +6,15 @@ from an `X-Forwarded-For` address of its own (Docmost trusts the proxy header)."
 
 import re
 
+import requests
+
 from tests.contract.targets import DocmostTarget, forwarded_for
 
 COOKIE = re.compile(r"authToken=([^;]+)")
 
 
-def _token_of(response: object) -> str:
-    match = COOKIE.search(response.headers.get("Set-Cookie", ""))  # type: ignore[attr-defined]
+def _token_of(response: requests.Response) -> str:
+    match = COOKIE.search(response.headers.get("Set-Cookie", ""))
     assert match, "no authToken cookie"
     return match.group(1)
 

@@ -8,7 +8,7 @@ import pytest
 from integrations.docmost.client import DocmostNotFound, DocmostRequestError
 from tests.contract.targets import DocmostTarget
 
-EMBED = {
+EMBED: dict[str, Any] = {
     "type": "embed",
     "attrs": {
         "src": "https://bridge.example.org/cards/x",
