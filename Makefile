@@ -6,7 +6,7 @@ UV := $(shell command -v uv 2>/dev/null)
 WITH_SERVICES := ./scripts/with-services.sh
 PORT ?= 8000
 
-.PHONY: help install env run worker beat test lint schema compose-check ci bench clean
+.PHONY: help install env run worker beat test contract contract-real lint schema compose-check ci bench clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -39,6 +39,24 @@ beat: install .env  ## Start the Celery beat scheduler (needs CELERY_BROKER_URL)
 
 test: install  ## Run the whole test suite on real PostgreSQL and Redis (started if needed)
 	@DOTENV_FILE= $(WITH_SERVICES) .venv/bin/pytest -n 2 $(PYTEST_ARGS)
+
+contract: install  ## Contract scenarios (tests/contract) against the in-process fakes
+	@CONTRACT_TARGET=fake $(WITH_SERVICES) .venv/bin/pytest -q tests/contract $(PYTEST_ARGS)
+
+REAL_VARS := REAL_BASEROW_URL REAL_BASEROW_ADMIN_EMAIL REAL_BASEROW_ADMIN_PASSWORD \
+  REAL_BASEROW_WORKSPACE_ID REAL_BASEROW_DATABASE_ID REAL_BASEROW_DB_TOKEN \
+  REAL_DOCMOST_URL REAL_DOCMOST_EMAIL REAL_DOCMOST_PASSWORD
+
+contract-real: install  ## The same scenarios against running real Baserow and Docmost (REAL_* variables)
+	@missing=""; for v in $(REAL_VARS); do [ -n "$${!v:-}" ] || missing="$$missing $$v"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make contract-real needs:$$missing"; \
+	  echo "  eval \"\$$(real_baserow.sh info | sed 's/export /export REAL_/')\""; \
+	  echo "  eval \"\$$(real_docmost.sh info | sed 's/export /export REAL_/')\""; \
+	  echo "then point REAL_BASEROW_DATABASE_ID / REAL_BASEROW_DB_TOKEN at a database of your own (README)."; \
+	  exit 2; \
+	fi
+	@CONTRACT_TARGET=real $(WITH_SERVICES) .venv/bin/pytest -q -p no:xdist tests/contract $(PYTEST_ARGS)
 
 lint: install  ## ruff (lint + format check) and mypy
 	@.venv/bin/ruff check .

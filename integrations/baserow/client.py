@@ -1,8 +1,10 @@
 """The Baserow HTTP client: the only code that talks to Baserow.
 
 One `requests` session with connection pooling and default timeouts. Transient failures
-(connection errors, 5xx, 429 honouring Retry-After) are retried with capped exponential backoff
-by urllib3; 4xx never are, and a POST is not retried on a 500/502/504 (it may have been applied).
+(connection errors, 5xx, 429 honouring Retry-After, and the 409 of a table locked by another
+operation, which a field created right after its table can get) are retried with capped
+exponential backoff by urllib3; other 4xx never are, and a POST is not retried on a 500/502/504
+(it may have been applied).
 Rows use the database token (`Token …`); schema endpoints that only accept a JWT get one from a
 login that is cached and refreshed. Every call is counted in `baserow_api_calls_total`.
 """
@@ -63,18 +65,19 @@ class BaserowRequestError(BaserowError):
 
 
 class BaserowAuthError(BaserowRequestError):
-    """401: the token or JWT is refused, or lacks the permission."""
+    """401: the token or JWT is refused, or lacks the permission; 403 from an endpoint that only
+    takes the token (tokens/check: DRF answers 403 when no scheme offers `WWW-Authenticate`)."""
 
 
 class _BaserowRetry(Retry):
     """urllib3's retry, minus re-sending a POST that Baserow may already have applied.
 
     POST is left out of `allowed_methods`, so a read timeout or a 500/502/504 on a create is
-    never re-sent; a connection that never opened, and a 429/503 (Baserow refused the request),
-    are still retried.
+    never re-sent; a connection that never opened, and a 409/429/503 (Baserow refused the
+    request: a table lock or deadlock, throttling, overload) are still retried.
     """
 
-    REFUSED = frozenset({429, 503})
+    REFUSED = frozenset({409, 429, 503})
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
         if method.upper() == "POST":
@@ -149,7 +152,7 @@ class BaserowClient:
                 status=max_retries,
                 backoff_factor=backoff_factor,
                 backoff_max=backoff_max,
-                status_forcelist=(429, 500, 502, 503, 504),
+                status_forcelist=(409, 429, 500, 502, 503, 504),
                 allowed_methods=frozenset({"GET", "PATCH", "DELETE", "PUT"}),
                 respect_retry_after_header=True,
                 raise_on_status=False,
@@ -431,7 +434,7 @@ class BaserowClient:
             code = body.get("error", "") if isinstance(body, dict) else ""
             detail = body.get("detail") if isinstance(body, dict) else None
             message = f"Baserow refused {endpoint}: {status} {code or ''} {detail or ''}".strip()
-            error_class = {401: BaserowAuthError, 404: BaserowNotFound}.get(
+            error_class = {401: BaserowAuthError, 403: BaserowAuthError, 404: BaserowNotFound}.get(
                 status, BaserowRequestError
             )
             raise error_class(message, status=status, code=code, detail=detail)

@@ -23,6 +23,7 @@ import re
 import secrets
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -124,6 +125,15 @@ def _field_error(message: str, code: str = "invalid") -> list[dict[str, str]]:
     return [{"error": message, "code": code}]
 
 
+def _required() -> list[dict[str, str]]:
+    return _field_error("This field is required.", "required")
+
+
+def _rows_missing(ids: list[Any]) -> FakeError:
+    """Baserow formats the Python list it has: ids from the URL are strings on get and delete."""
+    return FakeError(404, "ERROR_ROW_DOES_NOT_EXIST", f"The rows {ids} do not exist.")
+
+
 class FakeBaserow:
     """One Baserow workspace with one database, in memory."""
 
@@ -158,6 +168,13 @@ class FakeBaserow:
         # checks at create/update time unless private addresses are allowed).
         self.webhook_url_reachable: Callable[[str], bool] = lambda _url: True
         self.webhooks_max_per_table = 20  # BASEROW_WEBHOOKS_MAX_PER_TABLE
+        self.workspace_id = 1
+        # How webhook calls go out: None sends nothing (the listener above still hears every
+        # event); `http_webhook_transport` sends them over HTTP as Baserow's worker does.
+        # Retries follow at once (Baserow waits 2**n s between them, CONTRACT 6.5).
+        self.webhook_transport: WebhookTransport | None = None
+        self.webhooks_max_retries = 8  # BASEROW_WEBHOOKS_MAX_RETRIES_PER_CALL
+        self.webhooks_max_failures = 8  # BASEROW_WEBHOOKS_MAX_CONSECUTIVE_TRIGGER_FAILURES
 
     # -- test helpers -----------------------------------------------------------------------------
 
@@ -312,11 +329,21 @@ class FakeBaserow:
             return
         words = (header or "").split()
         keyword = words[0].lower() if words else ""
+        # A view that only has token authentication has no `WWW-Authenticate` to offer, so DRF
+        # answers its authentication failures with 403 (tokens/check); the others with 401.
+        status = 403 if accepted == "token" else 401
         if keyword == "token" and accepted in ("any", "token", "jwt+token-denied"):
             if len(words) != 2:
-                raise FakeError(401, "ERROR_INVALID_TOKEN_HEADER", "The token header is invalid.")
+                detail = (
+                    "Invalid token header. No token provided."
+                    if len(words) < 2
+                    else "Invalid token header. Token string should not contain spaces."
+                )
+                raise FakeError(status, "ERROR_INVALID_TOKEN_HEADER", detail)
             if not secrets.compare_digest(words[1], self.database_token):
-                raise FakeError(401, "ERROR_TOKEN_DOES_NOT_EXIST", "The token does not exist.")
+                raise FakeError(
+                    status, "ERROR_TOKEN_DOES_NOT_EXIST", "The provided token does not exist."
+                )
             if accepted == "jwt+token-denied":  # field create checks a permission no token has
                 raise FakeError(
                     401,
@@ -333,7 +360,7 @@ class FakeBaserow:
                 )
             return
         # No credentials this endpoint accepts (e.g. a Token on a JWT-only endpoint).
-        raise FakeError(401, None, "Authentication credentials were not provided.")
+        raise FakeError(status, None, "Authentication credentials were not provided.")
 
     # -- auth endpoints ---------------------------------------------------------------------------
 
@@ -381,7 +408,7 @@ class FakeBaserow:
         table = self.tables.get(table_id)
         if table is None:
             raise FakeError(
-                404, "ERROR_TABLE_DOES_NOT_EXIST", f"The table {table_id} does not exist."
+                404, "ERROR_TABLE_DOES_NOT_EXIST", "The requested table does not exist."
             )
         return table
 
@@ -613,6 +640,11 @@ class FakeBaserow:
         if target.type == "number" and {"number_decimal_places", "number_negative"} & set(payload):
             self._alter_numbers(target)
         if "select_options" in payload:
+            missing = [
+                {} if "color" in o else {"color": _required()} for o in payload["select_options"]
+            ]
+            if any(missing):
+                raise _validation({"select_options": missing})
             options = []
             for option in payload["select_options"]:
                 option_id = option.get("id") or next(self._ids)
@@ -620,7 +652,7 @@ class FakeBaserow:
                     {
                         "id": option_id,
                         "value": option["value"],
-                        "color": option.get("color", "blue"),
+                        "color": option["color"],
                     }
                 )
             target.options = options
@@ -689,6 +721,8 @@ class FakeBaserow:
     # -- value representations --------------------------------------------------------------------
 
     def _read_value(self, column: FakeField, value: Any) -> Any:
+        if column.type in ("email", "url", "phone_number"):
+            return value or ""  # these columns store "" for empty, unlike text
         if column.type == "number":
             return None if value is None else f"{value:.{column.decimals}f}"
         if column.type == "boolean":
@@ -759,12 +793,15 @@ class FakeBaserow:
 
     @staticmethod
     def _option_id(column: FakeField, raw: Any) -> int:
+        if isinstance(raw, bool) or not isinstance(raw, int | str):
+            raise ValueError("The provided value should be a valid integer or string")
         for option in column.options:
             if (
                 isinstance(raw, int) and not isinstance(raw, bool) and option["id"] == raw
             ) or option["value"] == raw:
                 return int(option["id"])
-        raise ValueError(f"The provided select option value {raw!r} is not a valid select option.")
+        # Raised past the serializer: the whole detail is this string, not a per-field list.
+        raise _validation(f"The provided select option value '{raw}' is not a valid select option.")
 
     def _link_ids(self, column: FakeField, raw: Any) -> list[int]:
         if raw is None:
@@ -780,15 +817,17 @@ class FakeBaserow:
                 raise ValueError("The provided value must be a list of valid integer or string.")
             if isinstance(value, int) or value.isdigit():
                 row_id = int(value)
-                if row_id not in target.rows:
-                    raise ValueError(f"The provided row id {row_id} does not exist.")
-                ids.append(row_id)
+                if row_id in target.rows:  # an id that is not there is dropped silently
+                    ids.append(row_id)
             else:
                 found = [
                     rid for rid, row in target.rows.items() if str(row.get(primary.id)) == value
                 ]
                 if not found:
-                    raise ValueError(f"The provided text value '{value}' does not match any row.")
+                    raise _validation(
+                        f"The provided text value '{value}' doesn't match any row in the "
+                        "linked table."
+                    )
                 ids.append(found[0])
         return ids
 
@@ -910,6 +949,12 @@ class FakeBaserow:
                 "higher_than_or_equal": cell >= bound,
                 "lower_than_or_equal": cell <= bound,
             }[kind]
+        if column.type == "number" and kind in ("equal", "not_equal"):
+            try:
+                equal = cell is not None and cell == Decimal(value)
+            except InvalidOperation:
+                equal = False
+            return equal if kind == "equal" else not equal
         text = _text_of(self._read_value(column, cell))
         if kind == "equal":
             return text == value
@@ -1005,24 +1050,121 @@ class FakeBaserow:
     ) -> tuple[int, Any]:
         table = self._table(table_id)
         if row_id not in table.rows:
-            raise FakeError(404, "ERROR_ROW_DOES_NOT_EXIST", f"The row {row_id} does not exist.")
+            raise _rows_missing([str(row_id)])
         return 200, self._serialize_row(table, row_id, _user_field_names(params))
 
     def _notify(
         self, table: FakeTable, event_type: str, params: dict[str, str], **extra: Any
     ) -> None:
-        if self.webhook_listener is None:
-            return
         if params.get("send_webhook_events", "true").lower() not in TRUE_STRINGS | {""}:
             return
-        self.webhook_listener(
-            {
+        if self.webhook_listener is not None:
+            self.webhook_listener(
+                {
+                    "table_id": table.id,
+                    "database_id": table.database_id,
+                    "event_type": event_type,
+                    **extra,
+                }
+            )
+        if self.webhook_transport is not None:
+            self._deliver(table, event_type, extra)
+
+    # -- webhook delivery (CONTRACT 6.3, 6.5; Baserow's webhooks/tasks.py) ------------------------
+
+    def _deliver(self, table: FakeTable, event_type: str, extra: dict[str, Any]) -> None:
+        """One call per active webhook of the table that listens to the event, all sharing one
+        `event_id`; rows keyed as each webhook's `use_user_field_names` says."""
+        event_id = str(uuid.uuid4())
+        for webhook in list(self.webhooks.get(table.id, [])):
+            current = _webhook_repr(webhook)
+            if not current["active"]:
+                continue
+            if not current["include_all_events"] and event_type not in current["events"]:
+                continue
+            keyed = {
+                key: [self._rekey(table, row, current["use_user_field_names"]) for row in value]
+                if key in ("items", "old_items")
+                else value
+                for key, value in extra.items()
+            }
+            payload = {
                 "table_id": table.id,
                 "database_id": table.database_id,
+                "workspace_id": self.workspace_id,
+                "webhook_id": webhook["id"],
+                "event_id": event_id,
                 "event_type": event_type,
-                **extra,
+                **keyed,
             }
+            self._call_webhook(webhook, event_id, event_type, payload)
+
+    @staticmethod
+    def _rekey(table: FakeTable, row: dict[str, Any], user_field_names: bool) -> dict[str, Any]:
+        by_name = {f.name: f"field_{f.id}" for f in table.fields}
+        by_id = {value: key for key, value in by_name.items()}
+        mapping = by_id if user_field_names else by_name
+        return {mapping.get(key, key): value for key, value in row.items()}
+
+    def _call_webhook(
+        self, webhook: dict[str, Any], event_id: str, event_type: str, payload: dict[str, Any]
+    ) -> None:
+        """The call and its retries, with the same `event_id`: every failed attempt counts in
+        `failed_triggers`, a success resets it, and a failure once it reached the maximum
+        deactivates the webhook (then nothing more is sent)."""
+        assert self.webhook_transport is not None
+        headers = {
+            **webhook.get("headers", {}),
+            "Content-type": "application/json",
+            "X-Baserow-Event": event_type,
+            "X-Baserow-Delivery": event_id,
+        }
+        body = json.dumps(payload).encode()
+        method, url = webhook.get("request_method", "POST"), webhook["url"]
+        for _attempt in range(self.webhooks_max_retries + 1):
+            if not webhook.get("active", True):
+                return
+            status, error = None, ""
+            try:
+                status = self.webhook_transport(method, url, headers, body)
+            except OSError as exc:  # requests' errors included
+                error = str(exc)
+            self._log_webhook_call(webhook, event_id, event_type, url, status, error)
+            if status is not None and status < 400:
+                webhook["failed_triggers"] = 0
+                return
+            if webhook.get("failed_triggers", 0) < self.webhooks_max_failures:
+                webhook["failed_triggers"] = webhook.get("failed_triggers", 0) + 1
+            else:
+                webhook["active"] = False
+                return
+
+    @staticmethod
+    def _log_webhook_call(
+        webhook: dict[str, Any],
+        event_id: str,
+        event_type: str,
+        url: str,
+        status: int | None,
+        error: str,
+    ) -> None:
+        """One entry per event, overwritten by its retries; the last 10 events (errata 3)."""
+        calls = [call for call in webhook.setdefault("calls", []) if call["event_id"] != event_id]
+        calls.insert(
+            0,
+            {
+                "id": len(calls) + 1,
+                "event_id": event_id,
+                "event_type": event_type,
+                "called_time": _now_iso(),
+                "called_url": url,
+                "request": f"POST {urlsplit(url).path}",
+                "response": None if status is None else f"HTTP {status}",
+                "response_status": status,
+                "error": error,
+            },
         )
+        webhook["calls"] = calls[:10]
 
     def _create_row(
         self, table_id: int, *, params: dict[str, str], payload: Any, **_: Any
@@ -1041,7 +1183,7 @@ class FakeBaserow:
         ufn = _user_field_names(params)
         values = self._resolve_values(table, payload or {}, ufn)  # the body first, then the row
         if row_id not in table.rows:
-            raise FakeError(404, "ERROR_ROW_DOES_NOT_EXIST", f"The row {row_id} does not exist.")
+            raise _rows_missing([row_id])
         before = self._serialize_row(table, row_id, ufn)
         table.rows[row_id].update(values)
         row = self._serialize_row(table, row_id, ufn)
@@ -1053,7 +1195,7 @@ class FakeBaserow:
     ) -> tuple[int, Any]:
         table = self._table(table_id)
         if table.rows.pop(row_id, None) is None:
-            raise FakeError(404, "ERROR_ROW_DOES_NOT_EXIST", f"The row {row_id} does not exist.")
+            raise _rows_missing([str(row_id)])
         self._notify(table, "rows.deleted", params, row_ids=[row_id])
         return 204, None
 
@@ -1082,6 +1224,8 @@ class FakeBaserow:
             try:
                 resolved.append(self._resolve_values(table, item, ufn))
             except FakeError as exc:
+                if isinstance(exc.body["detail"], str):
+                    raise
                 errors[str(index)] = exc.body["detail"]
         if errors:
             raise _validation({"items": errors})
@@ -1096,7 +1240,7 @@ class FakeBaserow:
             raise FakeError(400, "ERROR_ROW_IDS_NOT_UNIQUE", "The provided row ids are not unique.")
         missing = [i for i in ids if i not in table.rows]
         if missing:
-            raise FakeError(404, "ERROR_ROW_DOES_NOT_EXIST", f"The rows {missing} do not exist.")
+            raise _rows_missing(missing)
         return ids
 
     def _batch_update(
@@ -1113,6 +1257,8 @@ class FakeBaserow:
                 )
                 resolved.append(self._resolve_values(table, values, ufn))
             except FakeError as exc:
+                if isinstance(exc.body["detail"], str):
+                    raise
                 errors[str(index)] = exc.body["detail"]
         if errors:  # the body is validated before the rows are looked up
             raise _validation({"items": errors})
@@ -1135,6 +1281,16 @@ class FakeBaserow:
             del table.rows[row_id]
         self._notify(table, "rows.deleted", params, row_ids=ids)
         return 204, None
+
+
+WebhookTransport = Callable[[str, str, dict[str, str], bytes], int]
+
+
+def http_webhook_transport(method: str, url: str, headers: dict[str, str], body: bytes) -> int:
+    """Send a webhook call over HTTP as Baserow's worker does (timeout 5 s, redirects followed)."""
+    import requests
+
+    return requests.request(method, url, headers=headers, data=body, timeout=5).status_code
 
 
 FILTER_TYPES = frozenset(

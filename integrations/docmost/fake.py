@@ -4,15 +4,16 @@ It serves the tests and the demo mode: `FakeDocmostAdapter` mounts it as the tra
 `requests` session, and `install_in_responses` routes a `responses` mock to it so the client's
 real HTTPAdapter (and its urllib3 retries) stay in the path. It keeps Docmost's observable
 behaviour: login that answers with an `authToken` cookie only, the token accepted as cookie or
-Bearer (the cookie wins), the 10-a-minute login throttle with `Retry-After-auth`, the
+Bearer (the cookie wins), logout revoking its session, the 10-a-minute login throttle per client
+address (failed logins count, then a 60 s block with only `Retry-After-auth`), the
 `{data, success, status}` envelope (no `data` for void handlers), NestJS error bodies with a
 `message` *list* for validation, unknown body fields dropped, UUID or slugId page lookups, space
 roles (no role → 404 `Space permissions not found`), case-insensitive space slugs, pages placed
 last among siblings, content in json/markdown/html, soft delete cascading without bumping
 `updatedAt`, `recent` ordered by `updatedAt` then `id` (both desc) with Docmost's cursor meta, and
-idempotent shares. Quirks kept on purpose: content sent to update without `format` is ignored
-with a 200, and `ignore_content_updates` makes every content update a 200 no-op (Docmost with
-`COLLAB_DISABLE_REDIS=true`).
+idempotent shares. Content sent to update without `format` is a 400; JSON content comes back
+with the `dir`/`indent` attributes Docmost adds. `ignore_content_updates` makes every content
+update a 200 no-op (Docmost with `COLLAB_DISABLE_REDIS=true`).
 
 Every request is recorded in `calls`, so tests can assert exactly what the bridge sent, and
 `fail_next()` injects failures.
@@ -33,7 +34,6 @@ import string
 import threading
 import time
 import uuid
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -56,10 +56,8 @@ PAGE_COLUMNS = (
     "lastUpdatedById", "spaceId", "workspaceId", "isLocked", "isBase", "createdAt", "updatedAt",
     "deletedAt", "contributorIds",
 )  # fmt: skip
-EMPTY_JSON_BODY = {
+EMPTY_JSON_BODY = {  # Fastify's error reaches Nest's filter without `error` or `code`
     "statusCode": 400,
-    "code": "FST_ERR_CTP_EMPTY_JSON_BODY",
-    "error": "Bad Request",
     "message": "Body cannot be empty when content-type is set to 'application/json'",
 }
 PERMISSIONS = {
@@ -227,12 +225,14 @@ def _matches(pattern: re.Pattern[str]) -> Callable[[Any], str | None]:
 
 
 def _limit(value: Any) -> str | None:
+    """@IsNumber @Min(1) @Max(100), checked last to first with stopAtFirstError: anything that
+    is not a number fails @Max first ("20" → "must not be greater than 100")."""
     if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
-        return "must be a number conforming to the specified constraints"
-    if value < 1:
-        return "must not be less than 1"
+        return "must not be greater than 100"
     if value > 100:
         return "must not be greater than 100"
+    if value < 1:
+        return "must not be less than 1"
     return None
 
 
@@ -296,7 +296,11 @@ def _markdown_to_json(markdown: str) -> dict[str, Any]:
     nodes = []
     for block in _blocks(markdown):
         heading = re.match(r"(#{1,6})\s+(.*)", block, re.S)
-        attrs: dict[str, Any] = {"id": _nanoid(12, string.ascii_lowercase), "indent": 0}
+        attrs: dict[str, Any] = {
+            "id": _nanoid(12, string.ascii_lowercase),
+            "dir": "auto",
+            "indent": 0,
+        }
         attrs["textAlign"] = None
         if heading:
             text, kind = heading.group(2), "heading"
@@ -304,7 +308,23 @@ def _markdown_to_json(markdown: str) -> dict[str, Any]:
         else:
             text, kind = block, "paragraph"
         nodes.append({"type": kind, "attrs": attrs, "content": _inline(text)})
-    return {"type": "doc", "content": nodes}
+    return {"type": "doc", "attrs": {"dir": "auto"}, "content": nodes}
+
+
+def _with_defaults(node: Any) -> Any:
+    """ProseMirror JSON as Docmost stores it: every node but the doc and text gets `dir: "auto"`,
+    paragraphs and headings `indent: 0`, unless given (an `embed` is kept as sent otherwise)."""
+    if not isinstance(node, dict):
+        return node
+    node = dict(node)
+    if node.get("type") not in ("doc", "text"):
+        attrs = {"dir": "auto", **(node.get("attrs") or {})}
+        if node.get("type") in ("paragraph", "heading"):
+            attrs.setdefault("indent", 0)
+        node["attrs"] = attrs
+    if isinstance(node.get("content"), list):
+        node["content"] = [_with_defaults(child) for child in node["content"]]
+    return node
 
 
 def _node_text(node: Any) -> str:
@@ -388,7 +408,7 @@ def _checked_content(kind: str, value: Any) -> tuple[str, Any]:
         valid = isinstance(value, str)
     if not valid:
         raise FakeError(400, "Invalid content format")
-    return kind, copy.deepcopy(value)
+    return kind, _with_defaults(copy.deepcopy(value)) if kind == "json" else value
 
 
 def _combine(old: tuple[str, Any] | None, new: tuple[str, Any], operation: str) -> tuple[str, Any]:
@@ -421,7 +441,12 @@ class FakeDocmost:
         self.clock: Callable[[], float] = time.monotonic  # the login throttle's clock
         self._secret = secrets.token_bytes(32)
         self._sessions: dict[str, str] = {}  # token -> session id
-        self._login_times: deque[float] = deque()
+        # The login throttle, per client address (the first X-Forwarded-For hop, Docmost trusts
+        # the proxy): a window of LOGIN_WINDOW s from the first login, then a block as long.
+        self._login_windows: dict[str, tuple[float, int]] = {}  # address -> (window start, hits)
+        self._login_blocks: dict[str, float] = {}  # address -> blocked until
+        self._client_address = "127.0.0.1"
+        self._current_token = ""
         self._failures: list[tuple[int, Any, dict[str, str]]] = []
         self._lock = threading.RLock()
         self._last_now = datetime(2000, 1, 1, tzinfo=UTC)
@@ -622,6 +647,8 @@ class FakeDocmost:
         if route is None or method != "POST":
             raise FakeError(404, f"Cannot {method} {path}")
         handler, guarded = route
+        forwarded = headers.get("X-Forwarded-For", "").split(",")[0].strip()
+        self._client_address = forwarded or "127.0.0.1"
         if guarded:
             self._authenticate(headers)
         result = getattr(self, handler)(payload, extra=extra)
@@ -641,6 +668,7 @@ class FakeDocmost:
                 token = words[1]
         if token is None or token not in self._sessions:
             raise FakeError(401)
+        self._current_token = token
 
     # -- auth ------------------------------------------------------------------------------------
 
@@ -667,16 +695,23 @@ class FakeDocmost:
         return token
 
     def _login(self, payload: Any, *, extra: dict[str, str]) -> Any:
-        now = self.clock()
-        while self._login_times and self._login_times[0] <= now - LOGIN_WINDOW:
-            self._login_times.popleft()
-        if len(self._login_times) >= LOGIN_LIMIT:
-            wait = math.ceil(self._login_times[0] + LOGIN_WINDOW - now)
-            extra["Retry-After-auth"] = str(max(wait, 1))
+        now, address = self.clock(), self._client_address
+        blocked_until = self._login_blocks.get(address, 0.0)
+        if blocked_until > now:  # only this header on a 429, no X-RateLimit-*
+            extra["Retry-After-auth"] = str(max(_whole_seconds(blocked_until - now), 1))
             raise _Throttled()
-        self._login_times.append(now)
+        start, hits = self._login_windows.get(address, (now, 0))
+        if start <= now - LOGIN_WINDOW:
+            start, hits = now, 0
+        hits += 1
+        self._login_windows[address] = (start, hits)
+        if hits > LOGIN_LIMIT:
+            self._login_blocks[address] = now + LOGIN_WINDOW
+            extra["Retry-After-auth"] = str(math.ceil(LOGIN_WINDOW))
+            raise _Throttled()
         extra["X-RateLimit-Limit-auth"] = str(LOGIN_LIMIT)
-        extra["X-RateLimit-Remaining-auth"] = str(LOGIN_LIMIT - len(self._login_times))
+        extra["X-RateLimit-Remaining-auth"] = str(LOGIN_LIMIT - hits)
+        extra["X-RateLimit-Reset-auth"] = str(max(_whole_seconds(start + LOGIN_WINDOW - now), 1))
         check = _Validator(payload)
         check.field("email", _is_email, required=True)
         check.field("password", _is_string, _not_empty, required=True)
@@ -694,8 +729,11 @@ class FakeDocmost:
         )
         return None  # the token is in the cookie only
 
-    def _logout(self, payload: Any, **_: Any) -> Any:
-        return None  # the session stays: tests revoke with expire_tokens()
+    def _logout(self, payload: Any, *, extra: dict[str, str]) -> Any:
+        """Revokes the calling session (other sessions stay) and clears the cookie."""
+        self._sessions.pop(self._current_token, None)
+        extra["Set-Cookie"] = "authToken=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
+        return None
 
     def _me(self, payload: Any, **_: Any) -> Any:
         now = self._stamp()
@@ -998,12 +1036,12 @@ class FakeDocmost:
         check.field("pageId", _is_string, _not_empty, required=True)
         check.field("title", _is_string)
         check.field("icon", _is_string)
-        if isinstance(payload, dict) and "content" in payload:
+        with_content = isinstance(payload, dict) and "content" in payload
+        if with_content:
             check.clean["content"] = payload["content"]
-            check.field("operation", _one_of(*OPERATIONS), required=True)
-        else:
-            check.field("operation", _one_of(*OPERATIONS))
-        check.field("format", _one_of(*FORMATS))
+        # Content needs both: without `format` it is a 400 (CONTRACT errata), not a no-op.
+        check.field("operation", _one_of(*OPERATIONS), required=with_content)
+        check.field("format", _one_of(*FORMATS), required=with_content)
         fields = check.done()
         page = self._page(fields["pageId"])
         self._require(page["spaceId"], "writer")
@@ -1017,12 +1055,14 @@ class FakeDocmost:
         page["lastUpdatedById"] = self.user["id"]
         if self.user["id"] not in page["contributorIds"]:
             page["contributorIds"].append(self.user["id"])
-        # Without `format` the content is dropped silently; with the collaboration engine cut off
-        # (COLLAB_DISABLE_REDIS) every content update is.
+        # With the collaboration engine cut off (COLLAB_DISABLE_REDIS) every content update is
+        # dropped silently.
         if content is not None and not self.ignore_content_updates:
             old = self._contents.get(page["id"])
             self._contents[page["id"]] = _combine(old, content, fields["operation"])
-        return self._full(page, fields.get("format") or "json")
+        full = self._full(page, fields.get("format") or "json")
+        del full["deletedBy"]  # update's page object has none (info's has)
+        return full
 
     def _delete_page(self, payload: Any, **_: Any) -> Any:
         check = _Validator(payload)
@@ -1212,6 +1252,11 @@ class FakeDocmost:
         }
         self._shares[page["id"]] = share
         return copy.deepcopy(share)
+
+
+def _whole_seconds(seconds: float) -> int:
+    """Rounded up, ignoring float noise (30.000000000004 is 30)."""
+    return math.ceil(round(seconds, 6))
 
 
 class _Throttled(FakeError):

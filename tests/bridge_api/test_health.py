@@ -144,7 +144,8 @@ def test_refused_baserow_token_is_503_naming_baserow(real_baserow, details_clien
     assert response.status_code == 503
     baserow = response.json()["error"]["details"]["checks"]["baserow"]
     assert baserow["ok"] is False
-    assert "401" in baserow["detail"]
+    assert "BaserowAuthError" in baserow["detail"]
+    assert "ERROR_TOKEN_DOES_NOT_EXIST" in baserow["detail"]
 
 
 def test_ready_result_is_reused_within_the_cache_window(

@@ -142,6 +142,23 @@ def test_gives_up_after_max_retries_with_unavailable(world):
     assert len(fake.calls) == 4  # first try + 3 retries
 
 
+def test_a_field_created_while_its_table_is_locked_is_retried(world):
+    """Real Baserow answers 409 to a field created right after its table (contract errata 2)."""
+    fake, client, table_id = world
+    fake.fail_next(
+        409,
+        body={
+            "error": "ERROR_FAILED_TO_LOCK_TABLE_DUE_TO_CONFLICT",
+            "detail": "The requested table is already being updated or used by another operation",
+        },
+    )
+
+    created = client.create_field(table_id, {"name": "extra", "type": "text"})
+
+    assert created["name"] == "extra"
+    assert [call.method for call in fake.calls] == ["POST", "POST"]
+
+
 def test_does_not_retry_a_400(world):
     fake, client, table_id = world
 
