@@ -663,7 +663,9 @@ class FakeBaserow:
         if event_type == "rows.deleted":
             body["row_ids"] = [0]
         elif event_type in ("rows.created", "rows.updated"):
-            placeholder = self._serialize_values(table, 0, {}, webhook["use_user_field_names"])
+            placeholder = self._serialize_values(
+                table, 0, _defaults(table), webhook["use_user_field_names"]
+            )
             placeholder["order"] = f"{Decimal(0):.20f}"
             body["items"] = [placeholder]
             if event_type == "rows.updated":
@@ -1047,7 +1049,7 @@ class FakeBaserow:
     def _insert(self, table: FakeTable, values: dict[int, Any]) -> int:
         row_id = table.next_row_id
         table.next_row_id += 1
-        table.rows[row_id] = {}
+        table.rows[row_id] = _defaults(table)
         table.orders[row_id] = Decimal(row_id)
         self._write(table, row_id, values)
         return row_id
@@ -1570,6 +1572,12 @@ def _webhook_repr(webhook: dict[str, Any]) -> dict[str, Any]:
         "active": True,
     }
     return json.loads(json.dumps(defaults | webhook))  # a copy: callers never alias the store
+
+
+def _defaults(table: FakeTable) -> dict[int, Any]:
+    """A new row's stored values: email and phone fields default to "" (Baserow's model field
+    `default=""`), every other field to nothing."""
+    return {f.id: "" for f in table.fields if f.type in ("email", "phone_number")}
 
 
 def _now_iso() -> str:
