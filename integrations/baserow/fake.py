@@ -728,7 +728,7 @@ class FakeBaserow:
             return True
         if event_type not in webhook.get("events", []):
             return False
-        config = next(
+        config: dict[str, Any] = next(
             (c for c in webhook.get("event_config", []) if c["event_type"] == event_type), {}
         )
         fields = config.get("fields") or []

@@ -284,6 +284,7 @@ def test_echoes_open_the_circuit_and_a_genuine_change_waits_for_it_then_applies(
     assert "circuit open" in held.outcome
     assert held.attempts == 0  # a deferral is no failed attempt
     closes = timezone.now() + timedelta(seconds=settings.SYNC_CIRCUIT_OPEN_SECONDS)
+    assert held.next_attempt_at is not None
     assert abs((held.next_attempt_at - closes).total_seconds()) < 5
     assert "80" not in page_of(docmost_fake, projet)[1]
     baserow.client.update_row(table, projet, {"charge_estimee_h": 85})  # meanwhile, again
