@@ -1,12 +1,16 @@
 """Serialising check-and-write: a lock per module, personne, attribution or intervention.
 
-With Redis the locks hold across processes and machines (redis-py's Lock, with an expiry so a
-crashed holder cannot block forever). Without Redis (the zero-configuration mode, one process)
-they are process-local. If Redis is unreachable writes are refused: correctness first.
+With Redis the locks hold across processes and machines (redis-py's Lock). A lock dies with its
+holder: its key lives LOCK_TTL_SECONDS and a thread of the holder renews it while the work goes
+on, so a killed worker's lock is gone seconds later, not minutes; renewal stops after
+LOCK_EXPIRY_SECONDS, the longest any holder may keep it. Without Redis (the zero-configuration
+mode, one process) they are process-local. If Redis is unreachable writes are refused:
+correctness first.
 """
 
 import contextlib
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -16,9 +20,12 @@ from django.conf import settings
 
 from bridge_api.errors import BridgeError, ErrorCode
 
-# Longer than the slowest write path (Baserow timeouts and retries included).
+# Longer than the slowest write path (Baserow timeouts and retries included): the longest a
+# holder keeps renewing its lock.
 LOCK_EXPIRY_SECONDS = 120
 LOCK_WAIT_SECONDS = 10
+# How long a lock outlives a holder that stopped renewing it (killed, frozen).
+LOCK_TTL_SECONDS = 10
 
 _local_locks: dict[str, threading.Lock] = defaultdict(threading.Lock)
 
@@ -31,7 +38,10 @@ def _redis_lock(name: str) -> Iterator[None]:
     prefix = settings.CACHES["default"].get("KEY_PREFIX", "bridge")
     try:
         lock: Any = get_redis_connection("default").lock(
-            f"{prefix}:lock:{name}", timeout=LOCK_EXPIRY_SECONDS, blocking_timeout=LOCK_WAIT_SECONDS
+            f"{prefix}:lock:{name}",
+            timeout=LOCK_TTL_SECONDS,
+            blocking_timeout=LOCK_WAIT_SECONDS,
+            thread_local=False,  # the renewing thread presents the holder's token
         )
         acquired = lock.acquire()
     except RedisError as exc:
@@ -44,11 +54,30 @@ def _redis_lock(name: str) -> Iterator[None]:
             f"Another write on {name} is in progress; retry in a moment.",
             details={"lock": name},
         )
+    stop = threading.Event()
+    renewer = threading.Thread(
+        target=_renew, args=(lock, stop), name=f"lock-renewal:{name}", daemon=True
+    )
+    renewer.start()
     try:
         yield
     finally:
+        stop.set()
+        renewer.join()
         with contextlib.suppress(LockError, RedisError):  # expired meanwhile: nothing to release
             lock.release()
+
+
+def _renew(lock: Any, stop: threading.Event) -> None:
+    """Keep the lock's key alive while its holder runs (held LOCK_EXPIRY_SECONDS at most)."""
+    from redis.exceptions import LockError, RedisError
+
+    deadline = time.monotonic() + LOCK_EXPIRY_SECONDS - LOCK_TTL_SECONDS
+    while not stop.wait(LOCK_TTL_SECONDS / 3) and time.monotonic() < deadline:
+        try:
+            lock.reacquire()  # the TTL starts again
+        except (LockError, RedisError):  # lost (expired, Redis gone): nothing left to renew
+            return
 
 
 @contextmanager

@@ -8,6 +8,11 @@ as quarantined (once per distinct body) and still answered 2xx, because Baserow 
 4xx/5xx and deactivates the webhook after the ninth failure. So every field is checked here, at
 the door, against what Baserow really sends (`../shared/contracts/baserow/`): an event that
 passes is one the processing task can read and the database can store.
+
+Two kinds of delivery are answered without an inbox row: Baserow's test calls (`webhook_id`
+null, row id 0: a person checking the webhook) and the empty `rows.updated` Baserow sends to a
+linked table's webhooks when a linked row changed but no link did (`items: []`): noise, only
+counted. Either carries nothing to sync.
 """
 
 import base64
@@ -33,11 +38,13 @@ logger = logging.getLogger("bridge.webhook")
 
 RECEIVED = Counter(
     "webhook_events_received_total",
-    "Baserow webhook deliveries, by kind and result (accepted, duplicate, quarantined, ignored).",
+    "Baserow webhook deliveries, by kind and result (accepted, duplicate, quarantined, ignored, "
+    "test: Baserow's test call, noise: an empty linked-table event).",
     ["kind", "result"],
 )
 
-# The seed's four kinds plus creation/update feeds for projets and formations.
+# The seed's four kinds plus creation/update feeds for projets and formations, and the tâche and
+# client feeds (their rows are shown on projet pages).
 KIND_ENTITY = {
     "attribution-changed": "attribution",
     "intervention-changed": "intervention",
@@ -45,6 +52,8 @@ KIND_ENTITY = {
     "projet-status-changed": "projet",
     "projet-changed": "projet",
     "formation-changed": "formation",
+    "tache-changed": "tache",
+    "client-changed": "client",
 }
 ROW_EVENTS = ("rows.created", "rows.updated", "rows.deleted")
 IGNORED_EVENTS = (
@@ -123,8 +132,38 @@ def standard_signature_credential(request: HttpRequest, secrets: list[str]) -> s
 
 @dataclass(frozen=True)
 class Received:
-    event: WebhookEvent
+    event: WebhookEvent | None  # None: answered without an inbox row (`result` says why)
     duplicate: bool
+    result: str = ""
+
+
+def is_test_call(payload: dict[str, Any]) -> bool:
+    """Baserow's "trigger test webhook": no webhook id, one placeholder row with id 0."""
+    if payload.get("webhook_id") is not None or payload["event_type"] not in ROW_EVENTS:
+        return False
+    if payload["event_type"] == "rows.deleted":
+        return payload["row_ids"] == [0]
+    items = payload["items"]
+    return bool(items) and all(item["id"] == 0 for item in items)
+
+
+def _not_stored(kind: str, payload: dict[str, Any]) -> Received:
+    """A test call or a noise event: answered 200, counted, logged, nothing else."""
+    test = is_test_call(payload)
+    result = "test" if test else "noise"
+    RECEIVED.labels(kind, result).inc()
+    logger.info(
+        "bridge.webhook.test-call" if test else "bridge.webhook.noise",
+        extra={"kind": kind, "event_type": payload["event_type"]},
+    )
+    return Received(None, duplicate=False, result=result)
+
+
+def is_noise(payload: dict[str, Any]) -> bool:
+    """A row event about no row: what a linked table's webhook gets when no link changed."""
+    if payload["event_type"] not in ROW_EVENTS:
+        return False
+    return not payload.get("row_ids" if payload["event_type"] == "rows.deleted" else "items")
 
 
 # -- parsing and validation -----------------------------------------------------------------------
@@ -338,6 +377,8 @@ def receive(kind: str, body: bytes, table_id_expected: int | None) -> Received:
     payload, problem = parse_body(body)
     if problem is None:
         problem = shape_problem(payload)
+    if problem is None and (is_test_call(payload) or is_noise(payload)):  # before anything else
+        return _not_stored(kind, payload)
     if (
         problem is None
         and payload["event_type"] in ROW_EVENTS

@@ -32,7 +32,7 @@ from sync.models import Alert, EchoLedgerEntry, EntityLink, SyncRun
 
 logger = logging.getLogger("bridge.sync")
 SYNCED_ENTITIES = ("formation", "projet")
-WEBHOOK_TABLES = ("projet", "formation", "attribution", "intervention", "module")
+WEBHOOK_TABLES = ("projet", "formation", "attribution", "intervention", "module", "tache", "client")
 PAGE = 200
 
 Progress = Callable[[SyncRun, int], None]

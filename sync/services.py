@@ -1,10 +1,14 @@
 """Processing of inbox events: decide from current Baserow state, act once, never loop.
 
-An event is claimed (attempt counted in the database), then each of its rows is handled:
-- no-op `rows.updated` (same mapped values before and after) and echoes of the bridge's own
-  writes (echo ledger) are skipped;
-- at most one identical sync per row in 5 minutes; more than 10 identical events for a row in a
-  minute opens its circuit (loop suspected) and alerts the admins;
+An event is claimed (attempt counted in the database, a short lease renewed while the worker
+works), then each of its rows is handled:
+- no-op `rows.updated` (the row exactly as before) and echoes of the bridge's own writes (echo
+  ledger) are skipped;
+- at most one sync per row state in 5 minutes: the state is the whole row Baserow sent, its
+  links included, so a linked-table `rows.updated` (a tâche added to a projet) is a new state;
+- more than SYNC_LOOP_THRESHOLD echoes for a row in a minute open its circuit (loop suspected,
+  the admins are alerted): while it is open that row's events are deferred to its closing time,
+  never dropped, and then applied from Baserow's current state;
 - the handler re-reads the row from Baserow: the payload is only a hint, so out-of-order, late
   and duplicate deliveries converge on the current state, and a deleted row is never resurrected.
 Failures leave the event pending with a capped, jittered backoff (`next_attempt_at`) for the relay;
@@ -12,16 +16,21 @@ after SYNC_MAX_ATTEMPTS it is dead-lettered (`failed`) with its error and an ale
 """
 
 import hashlib
+import json
 import logging
 import random
 import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
@@ -46,15 +55,19 @@ from integrations.baserow.client import BaserowUnavailable
 from integrations.baserow.connection import baserow
 from integrations.docmost.client import DocmostUnavailable
 from integrations.docmost.connection import docmost
-from sync.echo import echo_digest, echo_matches
-from sync.ingress import KIND_ENTITY
+from sync.echo import echo_matches
+from sync.ingress import KIND_ENTITY, is_noise, is_test_call
 from sync.models import Alert, EntityLink, WebhookEvent
 
 logger = logging.getLogger("bridge.sync")
 SYNC_ACTOR = Actor(token_name="sync (Baserow webhook)")  # noqa: S106 - a label, not a secret
 # Failures expected to go away by themselves (logged without a traceback).
 TRANSIENT: tuple[type[BaseException], ...] = (BaserowUnavailable, DocmostUnavailable, BridgeError)
-LEASE = timedelta(minutes=10)  # a claimed event not finished by then is relayed again
+
+
+def lease() -> timedelta:
+    """A claimed event not renewed for this long is relayed again (its worker vanished)."""
+    return timedelta(seconds=settings.SYNC_LEASE_SECONDS)
 
 
 def expected_table_id(kind: str) -> int | None:
@@ -83,9 +96,41 @@ def event_claim(event_id: int) -> WebhookEvent | None:
             return None
         event.status = WebhookEvent.Status.PROCESSING
         event.attempts += 1
-        event.next_attempt_at = timezone.now() + LEASE
+        event.next_attempt_at = timezone.now() + lease()
         event.save(update_fields=["status", "attempts", "next_attempt_at"])
     return event
+
+
+def event_lease_renew(event: WebhookEvent) -> bool:
+    """Extend the claim while its worker is alive; False once the claim is no longer its own."""
+    return bool(
+        WebhookEvent.objects.filter(
+            pk=event.pk, status=WebhookEvent.Status.PROCESSING, attempts=event.attempts
+        ).update(next_attempt_at=timezone.now() + lease())
+    )
+
+
+@contextmanager
+def event_lease_kept(event: WebhookEvent) -> Iterator[None]:
+    """Renew the event's lease from a heartbeat thread while the block runs: a slow event keeps
+    its claim, a killed worker's claim lapses after one short lease."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(settings.SYNC_LEASE_SECONDS / 4):
+                if not event_lease_renew(event):
+                    return
+        finally:
+            connection.close()  # this thread's own database connection
+
+    heart = threading.Thread(target=beat, name=f"lease:{event.pk}", daemon=True)
+    heart.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        heart.join()
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -94,8 +139,20 @@ def backoff_seconds(attempts: int) -> float:
     return capped * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not security
 
 
+class Deferred(Exception):
+    """A row of the event has its circuit open: the event waits until it closes."""
+
+    def __init__(self, until: datetime, reason: str) -> None:
+        super().__init__(reason)
+        self.until = until
+
+
 def event_process(event: WebhookEvent) -> None:
-    lines = handle(event)
+    try:
+        lines = handle(event)
+    except Deferred as deferred:
+        event_defer(event, deferred)
+        return
     skipped = all(line.endswith("skipped") for line in lines)
     event.status = WebhookEvent.Status.SKIPPED if skipped else WebhookEvent.Status.DONE
     event.outcome = "\n".join(lines)
@@ -103,6 +160,15 @@ def event_process(event: WebhookEvent) -> None:
     event.last_error = ""
     event.next_attempt_at = None
     event.save(update_fields=["status", "outcome", "processed_at", "last_error", "next_attempt_at"])
+
+
+def event_defer(event: WebhookEvent, deferred: Deferred) -> None:
+    """Back to pending until the circuit closes; a deferral is not a failed attempt."""
+    event.status = WebhookEvent.Status.PENDING
+    event.attempts = max(0, event.attempts - 1)
+    event.next_attempt_at = deferred.until
+    event.outcome = f"deferred until {deferred.until:%H:%M:%S}: {deferred}"
+    event.save(update_fields=["status", "attempts", "next_attempt_at", "outcome"])
 
 
 def event_fail(event: WebhookEvent, error: BaseException) -> bool:
@@ -186,33 +252,50 @@ def _logical(entity: str, item: dict[str, Any]) -> dict[str, Any]:
     return {name: item[table.name(name)] for name in SCHEMA[entity] if table.name(name) in item}
 
 
-def _loop_guard(entity: str, row_id: int, digest: str, *, first_attempt: bool) -> str | None:
-    """None to proceed, or why this row's event is skipped (identical sync, open circuit)."""
+def row_state_digest(item: dict[str, Any]) -> str:
+    """The row as Baserow sent it, every field and link (names and values shown) but its
+    position: what the bridge may show of it, whatever the mapping names."""
+    state = {key: value for key, value in item.items() if key != "order"}
+    return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _circuit_key(entity: str, row_id: int) -> str:
+    return f"sync:{entity}:{row_id}:circuit"
+
+
+def circuit_open_until(entity: str, row_id: int) -> datetime | None:
+    """When the row's circuit closes, or None when it is closed."""
+    until = caches["ratelimit"].get(_circuit_key(entity, row_id))
+    if until is None or until <= time.time():
+        return None
+    return datetime.fromtimestamp(until, tz=timezone.get_current_timezone())
+
+
+def echo_counted(entity: str, row_id: int) -> None:
+    """One more echo of the bridge's own write for the row; past the threshold within a minute
+    its circuit opens (once, with an alert): a loop is suspected somewhere."""
     counters = caches["ratelimit"]
-    base = f"sync:{entity}:{row_id}"
-    if counters.get(f"{base}:circuit"):
-        return "circuit open (loop suspected)"
-    seen = None
-    if first_attempt:  # retries of one event are not a loop
-        minute_key = f"{base}:{digest}:minute"
-        counters.add(minute_key, 0, 60)
-        try:
-            seen = counters.incr(minute_key)
-        except ValueError:
-            seen = 1
-    if seen is not None and seen > settings.SYNC_LOOP_THRESHOLD:
-        if counters.add(f"{base}:circuit", 1, settings.SYNC_CIRCUIT_OPEN_SECONDS):
-            Alert.objects.create(
-                kind=Alert.Kind.LOOP_SUSPECTED,
-                entity=entity,
-                entity_id=row_id,
-                message=f"{seen} identical events for {entity} {row_id} within a minute: its "
-                f"sync is paused for {settings.SYNC_CIRCUIT_OPEN_SECONDS // 60} min.",
-            )
-        return "circuit open (loop suspected)"
-    if counters.get(f"{base}:last-synced") == digest:
-        return "identical sync within the last 5 minutes"
-    return None
+    minute_key = f"sync:{entity}:{row_id}:echoes"
+    counters.add(minute_key, 0, 60)
+    try:
+        seen = counters.incr(minute_key)
+    except ValueError:  # expired between add and incr
+        seen = 1
+    if seen <= settings.SYNC_LOOP_THRESHOLD:
+        return
+    seconds = settings.SYNC_CIRCUIT_OPEN_SECONDS
+    if counters.add(_circuit_key(entity, row_id), time.time() + seconds, seconds):
+        Alert.objects.create(
+            kind=Alert.Kind.LOOP_SUSPECTED,
+            entity=entity,
+            entity_id=row_id,
+            message=f"{seen} echoes of the bridge's own writes for {entity} {row_id} within a "
+            f"minute: its changes are held for {seconds // 60} min, then applied.",
+        )
+
+
+def _recently_synced(entity: str, row_id: int, digest: str) -> bool:
+    return bool(caches["ratelimit"].get(f"sync:{entity}:{row_id}:last-synced") == digest)
 
 
 def _mark_synced(entity: str, row_id: int, digest: str) -> None:
@@ -229,32 +312,49 @@ def handle(event: WebhookEvent) -> list[str]:
 
         return [sync_docmost_page(str(event.payload["page_id"]))]
     payload = event.payload
+    if is_test_call(payload):  # stored by an older bridge: nothing to do, whatever its type
+        return ["Baserow test call: skipped"]
+    if is_noise(payload):
+        return ["no row (linked-table event): skipped"]
     entity = KIND_ENTITY[event.kind]
     if event.event_type == "rows.deleted":
         return [row_deleted(entity, row_id) for row_id in payload["row_ids"]]
-    items = payload["items"]
-    if not event.webhook_id and all(item["id"] == 0 for item in items):
-        return ["Baserow test call: skipped"]
     before = {item["id"]: item for item in payload.get("old_items") or [] if isinstance(item, dict)}
-    lines = []
-    for item in items:
+    lines: dict[int, str] = {}
+    live: list[tuple[int, str]] = []
+    for item in payload["items"]:
         row_id = item["id"]
-        values = _logical(entity, item)
-        digest = echo_digest(entity, values)
-        previous = _logical(entity, before[row_id]) if row_id in before else None
-        if previous is not None and echo_digest(entity, previous) == digest:
-            lines.append(f"{entity} {row_id}: no change on mapped fields, skipped")
+        digest = row_state_digest(item)
+        previous = before.get(row_id)
+        if previous is not None and row_state_digest(previous) == digest:
+            lines[row_id] = f"{entity} {row_id}: no change, skipped"
+        elif echo_matches(
+            entity=entity,
+            row_id=row_id,
+            item=_logical(entity, item),
+            before=_logical(entity, previous) if previous is not None else None,
+        ):
+            if event.attempts <= 1:  # retries of one event are not a loop
+                echo_counted(entity, row_id)
+            lines[row_id] = f"{entity} {row_id}: echo of the bridge's own write, skipped"
+        else:
+            live.append((row_id, digest))
+    for row_id, _digest in live:  # nothing is done while any of its rows is held
+        until = circuit_open_until(entity, row_id)
+        if until is not None:
+            raise Deferred(until, f"{entity} {row_id}: circuit open (loop suspected)")
+    for row_id, digest in live:
+        if _recently_synced(entity, row_id, digest):
+            lines[row_id] = f"{entity} {row_id}: identical sync within the last 5 minutes, skipped"
             continue
-        if echo_matches(entity=entity, row_id=row_id, item=values, before=previous):
-            lines.append(f"{entity} {row_id}: echo of the bridge's own write, skipped")
-            continue
-        guarded = _loop_guard(entity, row_id, digest, first_attempt=event.attempts <= 1)
-        if guarded:
-            lines.append(f"{entity} {row_id}: {guarded}, skipped")
-            continue
-        lines.append(HANDLERS[entity](row_id, event.event_type == "rows.created"))
+        created = event.event_type == "rows.created"
+        if entity == "tache" and row_id in before:  # unlinked projets are told of nothing else
+            old = _logical("tache", before[row_id]).get("projet") or []
+            lines[row_id] = tache_changed(row_id, created, previous_projets=_link_ids(old))
+        else:
+            lines[row_id] = HANDLERS[entity](row_id, created)
         _mark_synced(entity, row_id, digest)
-    return lines
+    return [lines[item["id"]] for item in payload["items"]]
 
 
 def row_deleted(entity: str, row_id: int) -> str:
@@ -518,6 +618,36 @@ def intervention_changed(row_id: int, created: bool = False) -> str:
     return f"intervention {row_id}: caches invalidated{note}"
 
 
+def _link_ids(value: Any) -> list[int]:
+    return [item["id"] if isinstance(item, dict) else int(item) for item in value or []]
+
+
+def tache_changed(
+    row_id: int, created: bool = False, previous_projets: list[int] | None = None
+) -> str:
+    """A tâche is shown on its projet's page: re-sync that page, and the page of the projet it
+    left (`previous_projets`, from `old_items`): Baserow tells a projet's webhooks of a tâche
+    moved to it or deleted, never of a tâche unlinked from it."""
+    try:
+        tache = Repository().get("tache", row_id)
+    except NotFound:
+        return f"tache {row_id}: deleted in Baserow"
+    projets = [tache.projet.id] if tache.projet is not None else []
+    projets += [p for p in previous_projets or [] if p not in projets]
+    if not projets:
+        return f"tache {row_id}: no projet"
+    return f"tache {row_id}: " + "; ".join(sync_projet(p) for p in projets)
+
+
+def client_changed(row_id: int, created: bool = False) -> str:
+    """A client's name is shown on its projets' pages (title and content): re-sync them. Baserow
+    tells the projet webhooks only with empty events."""
+    projets = Repository().linked("projet", "client", [row_id])
+    if not projets:
+        return f"client {row_id}: no projet"
+    return f"client {row_id}: " + "; ".join(sync_projet(p.id) for p in projets)
+
+
 def module_changed(row_id: int, created: bool = False) -> str:
     """OP-07: a module realised in Baserow may close its formation."""
     repo = Repository()
@@ -541,6 +671,8 @@ HANDLERS = {
     "attribution": attribution_changed,
     "intervention": intervention_changed,
     "module": module_changed,
+    "tache": tache_changed,
+    "client": client_changed,
 }
 
 

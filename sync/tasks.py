@@ -11,7 +11,8 @@ logger = logging.getLogger("bridge.sync")
 
 PROCESSED = Counter(
     "webhook_events_processed_total",
-    "Inbox events processed, by kind and outcome (done, skipped, retry, failed).",
+    "Inbox events processed, by kind and outcome (done, skipped, pending: deferred, retry, "
+    "failed).",
     ["type", "outcome"],
 )
 
@@ -23,7 +24,8 @@ def process_webhook_event(event_id: int) -> str:
     if event is None:
         return "not pending"
     try:
-        services.event_process(event)
+        with services.event_lease_kept(event):
+            services.event_process(event)
     except Exception as exc:  # any failure is recorded; the attempt counter bounds retries
         dead = services.event_fail(event, exc)
         PROCESSED.labels(event.kind, "failed" if dead else "retry").inc()

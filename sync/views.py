@@ -32,8 +32,12 @@ class RawBodyParser(BaseParser):
 
 
 class WebhookAckSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(["accepted", "duplicate", "quarantined", "ignored"])
-    inbox_id = serializers.IntegerField()
+    status = serializers.ChoiceField(
+        ["accepted", "duplicate", "quarantined", "ignored", "test", "noise"],
+        help_text="test: Baserow's test call; noise: an empty linked-table event (neither is "
+        "stored).",
+    )
+    inbox_id = serializers.IntegerField(allow_null=True)
 
 
 class ReplayResultSerializer(serializers.Serializer):
@@ -86,7 +90,9 @@ class BaserowWebhookView(APIView):
             "BASEROW_WEBHOOK_HEADER carrying one of BASEROW_WEBHOOK_SECRETS. Kinds: "
             + ", ".join(f"`{kind}`" for kind in ingress.KIND_ENTITY)
             + ". The event is stored before the answer; an authenticated but malformed body is "
-            "quarantined and still answered 200 (Baserow deactivates webhooks that keep failing)."
+            "quarantined and still answered 200 (Baserow deactivates webhooks that keep failing). "
+            "Baserow's test calls and the empty events it sends to linked tables are answered "
+            "200 (`test`, `noise`) without being stored."
         ),
         parameters=[
             OpenApiParameter(
@@ -127,6 +133,8 @@ class BaserowWebhookView(APIView):
         )
         received = ingress.receive(kind, request._request.body, services.expected_table_id(kind))
         event = received.event
+        if event is None:
+            return Response({"data": {"status": received.result, "inbox_id": None}})
         if received.duplicate:
             status = "duplicate"
         elif event.status == WebhookEvent.Status.QUARANTINED:
@@ -185,6 +193,8 @@ class DocmostWebhookView(APIView):
         )
         received = ingress.receive_docmost(request._request)
         event = received.event
+        if event is None:  # not reached: every Docmost event is stored
+            return Response({"data": {"status": received.result, "inbox_id": None}})
         if received.duplicate:
             status = "duplicate"
         elif event.status == WebhookEvent.Status.QUARANTINED:

@@ -13,7 +13,9 @@ again changes nothing. A deactivated webhook is reported, and re-activated on re
 then resets its failure counter; the reconciliation heals what it dropped meanwhile).
 
 One kind per table: `projet-changed` covers the projet table (`projet-status-changed`, still
-accepted by the ingress, is handled identically: both re-read the row). Each webhook receives
+accepted by the ingress, is handled identically: both re-read the row). The tache and client
+tables have theirs because their rows are shown on projet pages and Baserow tells the projet
+webhooks of a tâche's or a client's edit only with an empty event. Each webhook receives
 `rows.created`, `rows.updated` and `rows.deleted` only: the bridge ignores field and view events,
 so it does not ask for them.
 """
@@ -36,6 +38,8 @@ WEBHOOK_KINDS = {
     "attribution": "attribution-changed",
     "intervention": "intervention-changed",
     "module": "module-status-changed",
+    "tache": "tache-changed",
+    "client": "client-changed",
 }
 WEBHOOK_NAME = "Formation Hub Bridge: {kind}"
 

@@ -26,9 +26,14 @@ SYNC_RELAY_AFTER_SECONDS = env.int("SYNC_RELAY_AFTER_SECONDS", default=60)
 SYNC_MAX_ATTEMPTS = env.int("SYNC_MAX_ATTEMPTS", default=6)
 # At most one identical sync per entity row in this window (seconds).
 SYNC_IDENTICAL_WINDOW_SECONDS = env.int("SYNC_IDENTICAL_WINDOW_SECONDS", default=300)
-# More than this many events for one row within a minute opens its circuit (loop suspected).
+# More than this many echoes of the bridge's own writes for one row within a minute open its
+# circuit (loop suspected): that row's changes are then held (never dropped) for
+# SYNC_CIRCUIT_OPEN_SECONDS and applied from Baserow's current state when it closes.
 SYNC_LOOP_THRESHOLD = env.int("SYNC_LOOP_THRESHOLD", default=10)
 SYNC_CIRCUIT_OPEN_SECONDS = env.int("SYNC_CIRCUIT_OPEN_SECONDS", default=600)
+# A claimed event is the worker's for this long, renewed while it works (heartbeat): a killed
+# worker's event is taken again by the relay within about this plus SYNC_RELAY_EVERY_SECONDS.
+SYNC_LEASE_SECONDS = env.int("SYNC_LEASE_SECONDS", default=20)
 
 # Docmost. Without DOCMOST_URL the bridge uses an in-process Docmost (demo mode, tests).
 DOCMOST_URL = env.str("DOCMOST_URL", default="")
@@ -59,7 +64,7 @@ DOCMOST_POLL_SPACE_ID = env.str("DOCMOST_POLL_SPACE_ID", default="")
 CELERY_BEAT_SCHEDULE = {
     "relay-pending-webhook-events": {
         "task": "sync.relay_pending_events",
-        "schedule": env.int("SYNC_RELAY_EVERY_SECONDS", default=30),
+        "schedule": env.int("SYNC_RELAY_EVERY_SECONDS", default=10),
     },
     "reconcile": {
         "task": "sync.reconcile",

@@ -8,9 +8,17 @@ the end) and batch (200) limits, `user_field_names`, the `filters` JSON and `fil
 `order_by`, decimal strings for numbers (validated on their text as Baserow's DecimalField does:
 `"2.00"` is refused by a 1-place field, nothing is rounded; a field's new places or sign alter
 the stored values as Baserow's ALTER does), `{id, value, color}` selects and `{id, value, order}`
-links on read with ids or values on write, and `send_webhook_events`. Its webhook API (list,
-create, get, update, delete) answers Baserow's objects, defaults, DRF validation errors, 404s, the
-20-per-table limit and the URL check (`webhook_url_reachable`, `webhooks_allow_private_address`).
+links on read with ids or values on write (both sides of a link: the related field shows it
+too), and `send_webhook_events`. Its webhook API (list, create, get, update, delete, test-call)
+answers Baserow's objects, defaults, DRF validation errors, 404s, the 20-per-table limit and the
+URL check (`webhook_url_reachable`, `webhooks_allow_private_address`).
+
+Its registered webhooks deliver what Baserow 1.35.3 sends (`webhook_sender` receives each
+`WebhookDelivery`, once the request that caused it is answered): one delivery per webhook, all
+with the change's event id; the linked-table `rows.updated` (the related rows whose link changed,
+`total_count`, no `old_items`, batches of 200), and the empty ones (`items: []`, `total_count: 0`)
+Baserow sends to a linked table's webhooks when the rows still link there but no link changed;
+`X-Baserow-Event` names the originating event; test calls have `webhook_id: null` and row id 0.
 
 Every request is recorded in `calls`, so tests can assert exactly what the bridge asked for, and
 `fail_next()` injects failures.
@@ -52,6 +60,17 @@ class Call:
     path: str
     params: dict[str, str]
     body: Any
+
+
+@dataclass(frozen=True)
+class WebhookDelivery:
+    """One HTTP call Baserow makes to a webhook's URL."""
+
+    webhook_id: int | None  # None for a test call
+    url: str
+    method: str
+    headers: dict[str, str]
+    body: dict[str, Any]
 
 
 @dataclass
@@ -161,6 +180,10 @@ class FakeBaserow:
         self._ids = itertools.count(1)
         self._lock = threading.RLock()
         self.webhook_listener: Callable[[dict[str, Any]], None] | None = None
+        # Receives each delivery of the registered webhooks; answers the HTTP status (None: 200).
+        self.webhook_sender: Callable[[WebhookDelivery], int | None] | None = None
+        self._outbox: list[WebhookDelivery] = []  # sent once the current request is answered
+        self.workspace_id = 1
         self.webhooks: dict[int, list[dict[str, Any]]] = {}  # table id -> webhook objects
         # BASEROW_WEBHOOKS_ALLOW_PRIVATE_ADDRESS: when set, webhook URLs are not validated at all.
         self.webhooks_allow_private_address = False
@@ -210,6 +233,8 @@ class FakeBaserow:
         self._failures.clear()
         self.latency = 0.0
         self.webhook_listener = None
+        self.webhook_sender = None
+        self._outbox.clear()
 
     def expire_jwts(self) -> None:
         self._access_tokens.clear()
@@ -240,6 +265,26 @@ class FakeBaserow:
     ) -> tuple[int, dict[str, str], bytes]:
         if self.latency:
             time.sleep(self.latency)  # outside the lock: concurrent requests interleave
+        try:
+            return self._handle_locked(method, url, headers, body)
+        finally:
+            self._send_outbox()
+
+    def _send_outbox(self) -> None:
+        """Deliver what the request queued, outside the lock (Baserow calls from its worker)."""
+        with self._lock:
+            outbox, self._outbox = self._outbox, []
+        for delivery in outbox:
+            if self.webhook_sender is not None:
+                self.webhook_sender(delivery)
+
+    def _handle_locked(
+        self,
+        method: str,
+        url: str,
+        headers: CaseInsensitiveDict[str] | dict[str, str],
+        body: bytes | str | None,
+    ) -> tuple[int, dict[str, str], bytes]:
         with self._lock:
             parts = urlsplit(url)
             params = dict(parse_qsl(parts.query, keep_blank_values=True))
@@ -289,6 +334,7 @@ class FakeBaserow:
         ("GET", r"/api/database/webhooks/(\d+)/", "_get_webhook", "jwt"),
         ("PATCH", r"/api/database/webhooks/(\d+)/", "_update_webhook", "jwt"),
         ("DELETE", r"/api/database/webhooks/(\d+)/", "_delete_webhook", "jwt"),
+        ("POST", r"/api/database/webhooks/table/(\d+)/test-call/", "_test_call", "jwt"),
         ("POST", r"/api/database/tables/database/(\d+)/", "_create_table", "jwt"),
         ("GET", r"/api/database/fields/table/(\d+)/", "_list_fields", "any"),
         ("POST", r"/api/database/fields/table/(\d+)/", "_create_field", "jwt+token-denied"),
@@ -620,6 +666,210 @@ class FakeBaserow:
             raise _Invalid(_field_error("Invalid URL", "invalid_url"))
         return url
 
+    def _test_call(self, table_id: int, *, payload: Any, **_: Any) -> tuple[int, Any]:
+        """An unsaved webhook called once with a placeholder row (id 0), `webhook_id` null."""
+        table = self._table(table_id)
+        payload = payload if isinstance(payload, dict) else {}
+        errors: dict[str, Any] = {}
+        values: dict[str, Any] = {}
+        checks: tuple[tuple[str, Callable[[Any], Any]], ...] = (
+            ("url", self._webhook_url),
+            ("event_type", functools.partial(_drf_choice, choices=WEBHOOK_EVENT_TYPES)),
+            ("request_method", _webhook_method),
+            ("headers", _webhook_headers),
+            ("use_user_field_names", _drf_boolean),
+        )
+        for key, check in checks:
+            if key not in payload:
+                if key in ("url", "event_type"):
+                    errors[key] = _field_error("This field is required.", "required")
+                continue
+            try:
+                values[key] = check(payload[key])
+            except _Invalid as exc:
+                errors[key] = exc.detail
+        if errors:
+            raise _validation(errors)
+        webhook = {
+            "id": None,
+            "url": values["url"],
+            "request_method": values.get("request_method", "POST"),
+            "headers": values.get("headers", {}),
+            "use_user_field_names": values.get("use_user_field_names", True),
+        }
+        event_type, event_id = values["event_type"], str(uuid.uuid4())
+        body = self._webhook_body(table, webhook, event_id, event_type)
+        if event_type == "rows.deleted":
+            body["row_ids"] = [0]
+        elif event_type in ("rows.created", "rows.updated"):
+            placeholder = self._serialize_values(
+                table, 0, _defaults(table), webhook["use_user_field_names"]
+            )
+            placeholder["order"] = f"{Decimal(0):.20f}"
+            body["items"] = [placeholder]
+            if event_type == "rows.updated":
+                body["old_items"] = [dict(placeholder)]
+        delivery = self._delivery(webhook, event_type, event_id, body)
+        status = (self.webhook_sender(delivery) if self.webhook_sender else None) or 200
+        request = "\r\n".join(
+            [f"{delivery.method} {delivery.url}"]
+            + [f"{k}: {v}" for k, v in delivery.headers.items()]
+            + ["", json.dumps(body, indent=4)]
+        )
+        return 200, {
+            "request": request,
+            "response": "Content-Length: 0\r\n\r\n",
+            "status_code": status,
+            "is_unreachable": False,
+        }
+
+    # -- webhook deliveries (Baserow's rows/webhook_event_types.py and webhooks/tasks.py) ---------
+
+    def _webhook_body(
+        self, table: FakeTable, webhook: dict[str, Any], event_id: str, event_type: str
+    ) -> dict[str, Any]:
+        return {
+            "table_id": table.id,
+            "database_id": table.database_id,
+            "workspace_id": self.workspace_id,
+            "webhook_id": webhook["id"],
+            "event_id": event_id,
+            "event_type": event_type,
+        }
+
+    @staticmethod
+    def _delivery(
+        webhook: dict[str, Any], event_type: str, event_id: str, body: dict[str, Any]
+    ) -> WebhookDelivery:
+        headers = {
+            **webhook.get("headers", {}),
+            "Content-type": "application/json",
+            "X-Baserow-Event": event_type,  # the originating event, even on a linked table
+            "X-Baserow-Delivery": event_id,
+        }
+        return WebhookDelivery(
+            webhook_id=webhook["id"],
+            url=webhook["url"],
+            method=webhook.get("request_method", "POST"),
+            headers=headers,
+            body=body,
+        )
+
+    @staticmethod
+    def _webhook_wants(
+        webhook: dict[str, Any], event_type: str, field_ids: set[int] | None
+    ) -> bool:
+        """Whether an active webhook is called for `event_type` (rows.updated: a field filter
+        must meet the updated fields; a linked table's webhook: its related field)."""
+        if not webhook.get("active", True):
+            return False
+        if webhook.get("include_all_events", True):
+            return True
+        if event_type not in webhook.get("events", []):
+            return False
+        config: dict[str, Any] = next(
+            (c for c in webhook.get("event_config", []) if c["event_type"] == event_type), {}
+        )
+        fields = config.get("fields") or []
+        return not fields or field_ids is None or bool(set(fields) & field_ids)
+
+    def _serialize_values(
+        self, table: FakeTable, row_id: int, values: dict[int, Any], user_field_names: bool
+    ) -> dict[str, Any]:
+        """A row as the API shows it, from stored values (a deleted row's too)."""
+        data: dict[str, Any] = {"id": row_id, "order": f"{table.orders.get(row_id, 0):.20f}"}
+        for column in table.fields:
+            key = column.name if user_field_names else f"field_{column.id}"
+            data[key] = self._read_value(column, values.get(column.id))
+        return data
+
+    def _queue_webhooks(
+        self,
+        table: FakeTable,
+        event_type: str,
+        params: dict[str, str],
+        rows: dict[int, dict[int, Any]],
+        *,
+        old: dict[int, dict[int, Any]] | None = None,
+        updated_field_ids: set[int] | None = None,
+    ) -> None:
+        """Queue the deliveries one change causes: the table's own webhooks, then the linked
+        tables' (`rows`: the rows' current values, or a deleted row's last ones)."""
+        if params.get("send_webhook_events", "true").lower() not in TRUE_STRINGS | {""}:
+            return
+        event_id = str(uuid.uuid4())
+        for webhook in self.webhooks.get(table.id, []):
+            if not self._webhook_wants(webhook, event_type, updated_field_ids):
+                continue
+            ufn = webhook.get("use_user_field_names", True)
+            body = self._webhook_body(table, webhook, event_id, event_type)
+            if event_type == "rows.deleted":
+                body["row_ids"] = list(rows)
+            else:
+                body["items"] = [self._serialize_values(table, i, v, ufn) for i, v in rows.items()]
+                if old is not None:
+                    body["old_items"] = [
+                        self._serialize_values(table, i, v, ufn) for i, v in old.items()
+                    ]
+            self._outbox.append(self._delivery(webhook, event_type, event_id, body))
+        self._queue_linked(table, event_type, event_id, rows, old)
+
+    def _queue_linked(
+        self,
+        table: FakeTable,
+        event_type: str,
+        event_id: str,
+        rows: dict[int, dict[int, Any]],
+        old: dict[int, dict[int, Any]] | None,
+    ) -> None:
+        """Baserow picks a linked table's webhooks when the rows link there now (it compares
+        with no previous value, and ignores which fields changed), then sends the related rows
+        whose link really changed: often none, hence `items: []` with `total_count: 0`."""
+        links: dict[int, list[FakeField]] = {}
+        for column in table.fields:
+            if (
+                column.type == "link_row"
+                and column.related_field_id is not None
+                and column.link_table_id not in (None, table.id)
+            ):
+                links.setdefault(column.link_table_id or 0, []).append(column)
+        for target_id, columns in links.items():
+            if not any(values.get(c.id) for values in rows.values() for c in columns):
+                continue
+            target = self.tables[target_id]
+            changed: set[int] = set()
+            for row_id, values in rows.items():
+                before = (old or {}).get(row_id, {})
+                for column in columns:
+                    changed |= set(values.get(column.id) or []) ^ set(before.get(column.id) or [])
+            ids = sorted(
+                (i for i in changed if i in target.rows), key=lambda i: (target.orders[i], i)
+            )
+            related = {c.related_field_id for c in columns if c.related_field_id is not None}
+            for webhook in self.webhooks.get(target_id, []):
+                if self._webhook_wants(webhook, "rows.updated", related):
+                    self._queue_linked_batches(target, webhook, event_type, event_id, ids)
+
+    def _queue_linked_batches(
+        self,
+        target: FakeTable,
+        webhook: dict[str, Any],
+        event_type: str,
+        event_id: str,
+        ids: list[int],
+    ) -> None:
+        ufn = webhook.get("use_user_field_names", True)
+        batches = [ids[start : start + 200] for start in range(0, len(ids), 200)] or [[]]
+        for number, chunk in enumerate(batches, start=1):
+            body = self._webhook_body(target, webhook, event_id, "rows.updated")
+            body["total_count"] = len(ids)
+            if len(chunk) < len(ids):
+                body |= {"offset": (number - 1) * 200, "batch_size": len(chunk)}
+            body["items"] = [self._serialize_values(target, i, target.rows[i], ufn) for i in chunk]
+            if len(batches) > 1:
+                body["batch_id"] = number
+            self._outbox.append(self._delivery(webhook, event_type, event_id, body))
+
     def _list_fields(self, table_id: int, **_: Any) -> tuple[int, Any]:
         return 200, [f.serialize() for f in self._table(table_id).fields]
 
@@ -857,9 +1107,32 @@ class FakeBaserow:
     def _insert(self, table: FakeTable, values: dict[int, Any]) -> int:
         row_id = table.next_row_id
         table.next_row_id += 1
-        table.rows[row_id] = dict(values)
+        table.rows[row_id] = _defaults(table)
         table.orders[row_id] = Decimal(row_id)
+        self._write(table, row_id, values)
         return row_id
+
+    def _write(self, table: FakeTable, row_id: int, values: dict[int, Any]) -> None:
+        """Store values; a link is one relation seen from both tables, so the related field of
+        each row linked or unlinked changes with it."""
+        row = table.rows[row_id]
+        for column in table.fields:
+            if column.id not in values or column.type != "link_row":
+                continue
+            target = self.tables.get(column.link_table_id or 0)
+            if target is None or column.related_field_id is None or target.id == table.id:
+                continue
+            before, after = set(row.get(column.id) or []), set(values[column.id] or [])
+            for other in before - after:
+                if other in target.rows:
+                    linked = target.rows[other].get(column.related_field_id) or []
+                    target.rows[other][column.related_field_id] = [i for i in linked if i != row_id]
+            for other in sorted(after - before):
+                if other in target.rows:
+                    linked = target.rows[other].get(column.related_field_id) or []
+                    if row_id not in linked:
+                        target.rows[other][column.related_field_id] = [*linked, row_id]
+        row.update(values)
 
     # -- filters and sorting ----------------------------------------------------------------------
 
@@ -1174,6 +1447,7 @@ class FakeBaserow:
         row_id = self._insert(table, self._resolve_values(table, payload or {}, ufn))
         row = self._serialize_row(table, row_id, ufn)
         self._notify(table, "rows.created", params, items=[row])
+        self._queue_webhooks(table, "rows.created", params, {row_id: table.rows[row_id]})
         return 200, row
 
     def _update_row(
@@ -1185,18 +1459,29 @@ class FakeBaserow:
         if row_id not in table.rows:
             raise _rows_missing([row_id])
         before = self._serialize_row(table, row_id, ufn)
-        table.rows[row_id].update(values)
+        old = {row_id: dict(table.rows[row_id])}
+        self._write(table, row_id, values)
         row = self._serialize_row(table, row_id, ufn)
         self._notify(table, "rows.updated", params, items=[row], old_items=[before])
+        self._queue_webhooks(
+            table,
+            "rows.updated",
+            params,
+            {row_id: table.rows[row_id]},
+            old=old,
+            updated_field_ids=set(values),
+        )
         return 200, row
 
     def _delete_row(
         self, table_id: int, row_id: int, *, params: dict[str, str], **_: Any
     ) -> tuple[int, Any]:
         table = self._table(table_id)
-        if table.rows.pop(row_id, None) is None:
+        removed = table.rows.pop(row_id, None)
+        if removed is None:
             raise _rows_missing([str(row_id)])
         self._notify(table, "rows.deleted", params, row_ids=[row_id])
+        self._queue_webhooks(table, "rows.deleted", params, {row_id: removed})
         return 204, None
 
     @staticmethod
@@ -1229,8 +1514,10 @@ class FakeBaserow:
                 errors[str(index)] = exc.body["detail"]
         if errors:
             raise _validation({"items": errors})
-        rows = [self._serialize_row(table, self._insert(table, values), ufn) for values in resolved]
+        ids = [self._insert(table, values) for values in resolved]
+        rows = [self._serialize_row(table, row_id, ufn) for row_id in ids]
         self._notify(table, "rows.created", params, items=rows)
+        self._queue_webhooks(table, "rows.created", params, {i: table.rows[i] for i in ids})
         return 200, {"items": rows}
 
     def _checked_ids(self, table: FakeTable, ids: list[Any]) -> list[int]:
@@ -1266,10 +1553,19 @@ class FakeBaserow:
             table, [item.get("id") if isinstance(item, dict) else None for item in items]
         )
         before = [self._serialize_row(table, i, ufn) for i in ids]
+        old = {i: dict(table.rows[i]) for i in ids}
         for row_id, values in zip(ids, resolved, strict=True):
-            table.rows[row_id].update(values)
+            self._write(table, row_id, values)
         rows = [self._serialize_row(table, i, ufn) for i in ids]
         self._notify(table, "rows.updated", params, items=rows, old_items=before)
+        self._queue_webhooks(
+            table,
+            "rows.updated",
+            params,
+            {i: table.rows[i] for i in ids},
+            old=old,
+            updated_field_ids={f for values in resolved for f in values},
+        )
         return 200, {"items": rows}
 
     def _batch_delete(
@@ -1277,9 +1573,9 @@ class FakeBaserow:
     ) -> tuple[int, Any]:
         table = self._table(table_id)
         ids = self._checked_ids(table, self._batch_items(payload))
-        for row_id in ids:
-            del table.rows[row_id]
+        removed = {row_id: table.rows.pop(row_id) for row_id in ids}
         self._notify(table, "rows.deleted", params, row_ids=ids)
+        self._queue_webhooks(table, "rows.deleted", params, removed)
         return 204, None
 
 
@@ -1517,6 +1813,12 @@ def _webhook_repr(webhook: dict[str, Any]) -> dict[str, Any]:
         "active": True,
     }
     return json.loads(json.dumps(defaults | webhook))  # a copy: callers never alias the store
+
+
+def _defaults(table: FakeTable) -> dict[int, Any]:
+    """A new row's stored values: email and phone fields default to "" (Baserow's model field
+    `default=""`), every other field to nothing."""
+    return {f.id: "" for f in table.fields if f.type in ("email", "phone_number")}
 
 
 def _now_iso() -> str:

@@ -2,11 +2,21 @@
 
 The worker runs in a thread of the test process, so it shares the in-process Baserow and Docmost
 doubles; everything between the HTTP request and the Docmost page goes through Redis and a
-committed PostgreSQL inbox.
+committed PostgreSQL inbox. The killed-worker test also runs a worker *process* (the doubles
+served over HTTP) and kills it with SIGKILL mid-event.
+
+The broker is this test run's Redis database under a key prefix per xdist worker: nothing
+outside this run's keys is read or flushed.
 """
 
+import json
 import os
+import signal
+import subprocess
+import sys
+import threading
 import time
+from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -21,24 +31,51 @@ from tests.sync.test_webhooks import docmost_back, new_projet, pages_titled
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+BROKER_PREFIX = f"bridge-test-broker-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}:"
+BROKER_OPTIONS = {
+    **settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+    "global_keyprefix": BROKER_PREFIX,
+}
+
+
 @pytest.fixture
-def real_worker():
-    worker_index = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
-    broker = settings.REDIS_URL.rsplit("/", 1)[0] + f"/{11 + worker_index}"
-    previous = {key: app.conf[key] for key in ("broker_url", "task_always_eager", "result_backend")}
-    _switch_broker(broker=broker, task_always_eager=False, result_backend=None)
-    app.connection_for_write().default_channel.client.flushdb()  # no leftovers from a past run
+def broker():
+    """The app sends through this run's Redis broker (no worker yet)."""
+    keys = ("broker_url", "task_always_eager", "result_backend", "broker_transport_options")
+    previous = {key: app.conf[key] for key in keys}
+    _switch_broker(
+        broker_url=settings.REDIS_URL,
+        task_always_eager=False,
+        result_backend=None,
+        broker_transport_options=BROKER_OPTIONS,
+    )
+    _flush_broker()  # no leftovers from a past run
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            yield
+        yield
     finally:
+        _flush_broker()
         _switch_broker(**previous)
         connections.close_all()
 
 
-def _switch_broker(*, broker=None, broker_url=None, **conf):
+@pytest.fixture
+def real_worker(broker):
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield
+
+
+def _flush_broker():
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    for key in client.scan_iter(match=f"{BROKER_PREFIX}*"):
+        client.delete(key)
+    client.close()
+
+
+def _switch_broker(**conf):
     """Point the app at another broker, dropping the pools built for the previous one."""
-    app.conf.update(broker_url=broker or broker_url, **conf)
+    app.conf.update(**conf)
     app._pool = None  # connection pool of the old broker (eager tests may have built it)
     app.amqp._producer_pool = None
 
@@ -139,3 +176,143 @@ def test_concurrent_duplicate_deliveries_store_one_row(baserow):
         "duplicate",
     ]
     assert WebhookEvent.objects.count() == 1
+
+
+# -- a worker process killed mid-event ------------------------------------------------------------
+
+
+class DocmostHang:
+    """The served Docmost answers the first page creation only after `release` (the page is
+    created at once): the worker that asked is then inside its event, holding its locks."""
+
+    def __init__(self, fake):
+        self.created = threading.Event()
+        self.release = threading.Event()
+        self._handle = fake.handle
+        fake.handle = self.handle
+
+    def handle(self, method, url, headers, body):
+        answer = self._handle(method, url, headers, body)
+        if url.endswith("/api/pages/create") and not self.created.is_set():
+            self.created.set()
+            self.release.wait(60)
+        return answer
+
+
+def _worker_process(baserow_url, docmost_url, baserow, docmost_fake, log):
+    """`celery worker` in its own process, against this run's database, Redis and broker."""
+    fake = baserow.fake
+    database = connections["default"].settings_dict
+    env = {
+        **os.environ,
+        "DOTENV_FILE": "",
+        "DJANGO_SETTINGS_MODULE": "config.django.test",
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
+        f"{database['NAME']}",
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_BROKER_URL": settings.REDIS_URL,
+        "CELERY_METRICS_PORT": "0",
+        "BASEROW_URL": baserow_url,
+        "BASEROW_DATABASE_TOKEN": fake.database_token,
+        "BASEROW_EMAIL": fake.email,
+        "BASEROW_PASSWORD": fake.password,
+        "BASEROW_SCHEMA": json.dumps(baserow.connection.mapping.to_json()),
+        "DOCMOST_URL": docmost_url,
+        "DOCMOST_EMAIL": docmost_fake.email,
+        "DOCMOST_PASSWORD": docmost_fake.password,
+        "SYNC_LEASE_SECONDS": str(settings.SYNC_LEASE_SECONDS),
+    }
+    launcher = (
+        "import json, sys; from config.celery import app; "
+        "app.conf.broker_transport_options = json.loads(sys.argv[1]); "
+        "app.worker_main(['worker', '--pool', 'solo', '--loglevel', 'WARNING', "
+        "'--without-heartbeat', '--without-gossip', '--without-mingle'])"
+    )
+    return subprocess.Popen(
+        [sys.executable, "-c", launcher, json.dumps(BROKER_OPTIONS)],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def test_a_worker_killed_mid_event_is_recovered_in_seconds_with_one_page(
+    baserow, docmost_fake, broker, settings, tmp_path
+):
+    """SIGKILL while the page is being created: the event's short lease lapses (nobody renews
+    it), the dead worker's lock expires, the relay hands the event to a live worker, which adopts
+    the page; the next event for the projet is not held for minutes either."""
+    from tests.fake_http import serve_fake
+
+    settings.SYNC_LEASE_SECONDS = 2
+    hang = DocmostHang(docmost_fake)
+    log = tmp_path / "worker.log"
+    with (
+        serve_fake(baserow.fake) as baserow_url,
+        serve_fake(docmost_fake) as docmost_url,
+        log.open("wb") as log_file,
+    ):
+        worker = _worker_process(baserow_url, docmost_url, baserow, docmost_fake, log_file)
+        try:
+            row, created = new_projet(baserow, "Tué")
+            assert baserow.post("projet-changed", created).status_code == 200
+            assert hang.created.wait(60), log.read_text()
+            baserow.client.update_row(baserow.table("projet"), row, {"charge_estimee_h": 41})
+            assert baserow.post("projet-changed", baserow.last_event()).status_code == 200
+        finally:
+            worker.send_signal(signal.SIGKILL)
+            worker.wait(10)
+            hang.release.set()
+        killed_at = time.monotonic()
+
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+
+            def recovered():
+                tasks.relay_pending_events.delay()  # the beat, every SYNC_RELAY_EVERY_SECONDS
+                return WebhookEvent.objects.filter(status="done").count() == 2
+
+            assert wait_for(recovered, timeout=30)
+        recovery = time.monotonic() - killed_at
+
+    assert recovery < 20  # seconds: a lease of 2 s, a lock of 10 s; not 10 min, not 2 min
+    (page,) = pages_titled(docmost_fake, "Projet Tué - Boulangerie Martin")
+    assert EntityLink.objects.get(entity="projet", row_id=row).docmost_page_id == page["id"]
+    assert "41" in docmost_fake.content(page["id"])
+
+
+def test_a_slow_event_keeps_its_short_lease_while_its_worker_works(baserow, settings, monkeypatch):
+    from sync import services
+
+    settings.SYNC_LEASE_SECONDS = 1
+    monkeypatch.setattr(tasks.process_webhook_event, "delay", lambda *args, **kwargs: None)
+    _row, event = new_projet(baserow, "Lent")
+    baserow.post("projet-changed", event)
+    stored = WebhookEvent.objects.get()
+    started, release = threading.Event(), threading.Event()
+
+    def slow(row_id, created=False):
+        started.set()
+        release.wait(10)
+        return f"projet {row_id}: slow but alive"
+
+    monkeypatch.setitem(services.HANDLERS, "projet", slow)
+
+    def work():
+        try:
+            tasks.process_webhook_event(stored.pk)
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    try:
+        assert started.wait(10)
+        time.sleep(2.5)  # more than two leases
+        assert services.event_claim(stored.pk) is None  # renewed: still its worker's
+    finally:
+        release.set()
+        worker.join()
+    stored.refresh_from_db()
+    assert stored.status == WebhookEvent.Status.DONE
+    assert stored.attempts == 1

@@ -89,7 +89,7 @@ def test_first_run_creates_one_webhook_per_table_with_the_kind_url_secret_and_ro
         assert webhook["use_user_field_names"] is True
         assert webhook["request_method"] == "POST"
         assert webhook["active"] is True
-    assert all(table(real, e) not in real.fake.webhooks for e in ("personne", "tache", "bloc"))
+    assert all(table(real, e) not in real.fake.webhooks for e in ("personne", "bloc"))
 
 
 def test_module_gets_module_status_changed_and_projet_exactly_one_webhook(real):

@@ -19,9 +19,9 @@ URL_REFUSED_HINT = (
 class Command(BaseCommand):
     help = (
         "Create or update the bridge's webhooks in Baserow: one per table (projet, formation, "
-        "attribution, intervention, module), with its kind's URL, the secret header, user field "
-        "names and the row events. Idempotent; duplicates are deleted; deactivated webhooks are "
-        "reported (--reactivate turns them back on)."
+        "attribution, intervention, module, tache, client), with its kind's URL, the secret "
+        "header, user field names and the row events. Idempotent; duplicates are deleted; "
+        "deactivated webhooks are reported (--reactivate turns them back on)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -1,0 +1,267 @@
+"""The fake's webhook deliveries are the real Baserow 1.35.3's, step by step.
+
+`tests/fixtures/baserow_webhooks/real_1.35.3_linked_events.json` is what a real Baserow sent to
+a receiver for a scenario run through its API (the bridge's schema and webhooks, a second
+webhook on the projet table). The same requests are made here to the fake; every step must give
+the same deliveries: which webhooks, which event types and headers, which rows (by name, since
+ids differ), whole rows, `total_count`, `old_items` or none, test calls. Arrival order is not
+compared: real Baserow calls each webhook from its own queue.
+"""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sync.webhook_registration import baserow_webhooks_ensure
+
+RECORDED = json.loads(
+    (
+        Path(__file__).parents[1]
+        / "fixtures"
+        / "baserow_webhooks"
+        / "real_1.35.3_linked_events.json"
+    ).read_text()
+)
+RECEIVER = "http://127.0.0.1:19520"
+SECRET = "<the webhook secret>"
+HEADER = "X-Bridge-Webhook-Secret"
+
+
+class Scenario:
+    """The recorded scenario's requests, made to the fake with its database token."""
+
+    def __init__(self, connection):
+        self.fake = connection.fake
+        self.mapping = connection.mapping
+        self.deliveries: list[Any] = []
+        self.fake.webhook_sender = self.deliveries.append
+        baserow_webhooks_ensure(
+            client=connection.client,
+            mapping=connection.mapping,
+            bridge_url=RECEIVER,
+            header=HEADER,
+            secrets=[SECRET],
+        )
+        projet = self.table("projet")
+        connection.client.create_webhook(
+            projet,
+            {
+                "url": f"{RECEIVER}/second/projet-changed/",
+                "name": "second",
+                "include_all_events": False,
+                "events": ["rows.created", "rows.updated", "rows.deleted"],
+                "headers": {HEADER: SECRET},
+                "use_user_field_names": True,
+            },
+        )
+        self.deliveries.clear()
+        self.ids: dict[str, int] = {}
+
+    def table(self, entity: str) -> int:
+        return self.mapping.table(entity).table_id
+
+    def api(self, method: str, path: str, body: Any = None, **params: str) -> Any:
+        query = "&".join(f"{k}={v}" for k, v in {"user_field_names": "true", **params}.items())
+        status, _headers, raw = self.fake.handle(
+            method,
+            f"{self.fake.base_url}{path}?{query}",
+            {"Authorization": f"Token {self.fake.database_token}"},
+            json.dumps(body) if body is not None else None,
+        )
+        assert status < 400, raw
+        return json.loads(raw) if raw else None
+
+    def rows(self, entity: str, method: str, suffix: str = "", body: Any = None, **params: str):
+        return self.api(
+            method, f"/api/database/rows/table/{self.table(entity)}/{suffix}", body, **params
+        )
+
+    def test_call(self, event_type: str) -> dict[str, Any]:
+        status, _headers, raw = self.fake.handle(
+            "POST",
+            f"{self.fake.base_url}/api/database/webhooks/table/{self.table('projet')}/test-call/",
+            {"Authorization": f"JWT {self.fake._issue_access()}"},
+            json.dumps(
+                {
+                    "url": f"{RECEIVER}/api/webhooks/baserow/projet-changed/",
+                    "request_method": "POST",
+                    "headers": {HEADER: SECRET},
+                    "event_type": event_type,
+                    "use_user_field_names": True,
+                }
+            ),
+        )
+        assert status == 200, raw
+        return json.loads(raw)
+
+    def run(self, step: str) -> None:
+        ids = self.ids
+        if step == "create client":
+            ids["client"] = self.rows("client", "POST", body={"nom": "Client Réel"})["id"]
+        elif step == "create projet linked to client":
+            ids["projet"] = self.rows(
+                "projet",
+                "POST",
+                body={
+                    "nom": "Projet Réel",
+                    "client": [ids["client"]],
+                    "statut": "en_cours",
+                    "charge_estimee_h": "40",
+                },
+            )["id"]
+        elif step == "create tache linked to projet":
+            ids["t1"] = self.rows(
+                "tache",
+                "POST",
+                body={
+                    "nom": "Tache 1",
+                    "projet": [ids["projet"]],
+                    "statut": "a_faire",
+                    "estimation_h": "2",
+                },
+            )["id"]
+        elif step == "update tache statut":
+            self.rows("tache", "PATCH", f"{ids['t1']}/", {"statut": "en_cours"})
+        elif step == "update tache nom":
+            self.rows("tache", "PATCH", f"{ids['t1']}/", {"nom": "Tache 1 renommée"})
+        elif step == "update client nom":
+            self.rows("client", "PATCH", f"{ids['client']}/", {"nom": "Client Réel 2"})
+        elif step == "batch create 2 taches":
+            items = [{"nom": n, "projet": [ids["projet"]]} for n in ("T2", "T3")]
+            created = self.rows("tache", "POST", "batch/", {"items": items})["items"]
+            ids["t2"], ids["t3"] = (row["id"] for row in created)
+        elif step == "delete tache 1":
+            self.rows("tache", "DELETE", f"{ids['t1']}/")
+        elif step == "update projet charge":
+            self.rows("projet", "PATCH", f"{ids['projet']}/", {"charge_estimee_h": "41"})
+        elif step == "update projet, send_webhook_events=false":
+            self.rows(
+                "projet",
+                "PATCH",
+                f"{ids['projet']}/",
+                {"docmost_page_id": "abc"},
+                send_webhook_events="false",
+            )
+        elif step.startswith("test call"):
+            self.test_call("rows.created" if "rows.created" in step else "rows.deleted")
+        elif step == "create intervention linked to tache 2":
+            body = {"nom": "I1", "tache": [ids["t2"]], "heures": "1", "date": "2026-11-01"}
+            self.rows("intervention", "POST", body=body)
+        elif step.startswith("update tache 2 statut"):
+            self.rows("tache", "PATCH", f"{ids['t2']}/", {"statut": "terminee"})
+        elif step == "move tache 3 to no projet":
+            self.rows("tache", "PATCH", f"{ids['t3']}/", {"projet": []})
+        else:
+            raise AssertionError(f"unknown step {step!r}")
+
+
+def _names(deliveries: list[dict[str, Any]]) -> dict[tuple[int, int], str]:
+    """(table id, row id) → the row's name, from every row the deliveries show."""
+    names: dict[tuple[int, int], str] = {}
+    for delivery in deliveries:
+        body = delivery["body"]
+        for item in [*body.get("items", []), *body.get("old_items", [])]:
+            names[(body["table_id"], item["id"])] = item.get("nom") or item.get("titre") or ""
+    return names
+
+
+def _shape(delivery: dict[str, Any], names: dict[tuple[int, int], str]) -> str:
+    """A delivery with what differs between two Baserows (ids, uuids, colors) taken out."""
+    body, headers = delivery["body"], delivery["headers"]
+    assert headers["X-Baserow-Delivery"] == body["event_id"]
+
+    def row(item: dict[str, Any]) -> dict[str, Any]:
+        shown = {}
+        for key, value in item.items():
+            if key in ("id", "order"):
+                continue
+            if isinstance(value, dict):  # a select option
+                value = value["value"]
+            elif isinstance(value, list):  # links
+                value = sorted(link["value"] for link in value)
+            shown[key] = value
+        return shown
+
+    shape = {
+        "path": delivery["path"],
+        "keys": list(body),
+        "event_type": body["event_type"],
+        "X-Baserow-Event": headers["X-Baserow-Event"],
+        "Content-type": headers["Content-type"],
+        "secret": headers[HEADER],
+        "test call": body["webhook_id"] is None,
+        "total_count": body.get("total_count"),
+        "row_ids": [names.get((body["table_id"], i), i) for i in body.get("row_ids", [])],
+        "items": [row(item) for item in body.get("items", [])],
+        "old_items": [row(item) for item in body.get("old_items", [])],
+    }
+    return json.dumps(shape, sort_keys=True, ensure_ascii=False)
+
+
+@pytest.fixture
+def scenario(demo_baserow):
+    return Scenario(demo_baserow)
+
+
+def test_the_fake_delivers_what_real_baserow_delivered_at_every_step(scenario):
+    real_names: dict[tuple[int, int], str] = {}
+    fake_names: dict[tuple[int, int], str] = {}
+    for recorded in RECORDED["steps"]:
+        scenario.run(recorded["step"])
+        sent = [
+            {"path": d.url.removeprefix(RECEIVER), "headers": d.headers, "body": d.body}
+            for d in scenario.deliveries
+        ]
+        scenario.deliveries.clear()
+        real_names |= _names(recorded["deliveries"])
+        fake_names |= _names(sent)
+
+        real = sorted(_shape(d, real_names) for d in recorded["deliveries"])
+        fake = sorted(_shape(d, fake_names) for d in sent)
+
+        assert fake == real, recorded["step"]
+
+
+def test_every_delivery_of_one_change_shares_its_event_id_and_names_its_webhook(scenario):
+    scenario.run("create client")
+    scenario.run("create projet linked to client")
+    scenario.deliveries.clear()
+
+    scenario.run("create tache linked to projet")
+
+    deliveries = scenario.deliveries
+    assert len({d.body["event_id"] for d in deliveries}) == 1
+    assert len({d.webhook_id for d in deliveries}) == len(deliveries) == 3
+    for delivery in deliveries:
+        assert delivery.body["webhook_id"] == delivery.webhook_id
+        assert scenario.fake.webhook(delivery.webhook_id)["url"] == delivery.url
+
+
+def test_a_linked_event_for_more_than_200_rows_comes_in_batches(scenario):
+    client = scenario.rows("client", "POST", body={"nom": "Gros client"})["id"]
+    for start in range(0, 250, 125):
+        items = [{"nom": f"P{n}"} for n in range(start, start + 125)]
+        scenario.rows("projet", "POST", "batch/", {"items": items})
+    projets = [
+        row["id"]
+        for row in scenario.api(
+            "GET", f"/api/database/rows/table/{scenario.table('projet')}/", size="200"
+        )["results"]
+    ]
+    page_two = scenario.api(
+        "GET", f"/api/database/rows/table/{scenario.table('projet')}/", size="200", page="2"
+    )["results"]
+    projets += [row["id"] for row in page_two]
+    scenario.deliveries.clear()
+
+    scenario.rows("client", "PATCH", f"{client}/", {"projet": projets})
+
+    linked = [d for d in scenario.deliveries if d.url.endswith("/projet-changed/")]
+    first_webhook = [d.body for d in linked if d.webhook_id == linked[0].webhook_id]
+    total = len(projets)
+    assert [b["batch_id"] for b in first_webhook] == [1, 2]
+    assert [b["total_count"] for b in first_webhook] == [total, total]
+    assert [(b["offset"], b["batch_size"]) for b in first_webhook] == [(0, 200), (200, total - 200)]
+    assert sum(len(b["items"]) for b in first_webhook) == total
