@@ -13,12 +13,19 @@ too), and `send_webhook_events`. Its webhook API (list, create, get, update, del
 answers Baserow's objects, defaults, DRF validation errors, 404s, the 20-per-table limit and the
 URL check (`webhook_url_reachable`, `webhooks_allow_private_address`).
 
-Its registered webhooks deliver what Baserow 1.35.3 sends (`webhook_sender` receives each
-`WebhookDelivery`, once the request that caused it is answered): one delivery per webhook, all
-with the change's event id; the linked-table `rows.updated` (the related rows whose link changed,
-`total_count`, no `old_items`, batches of 200), and the empty ones (`items: []`, `total_count: 0`)
-Baserow sends to a linked table's webhooks when the rows still link there but no link changed;
-`X-Baserow-Event` names the originating event; test calls have `webhook_id: null` and row id 0.
+Its registered webhooks deliver what Baserow 1.35.3 sends, through one mechanism: each change
+queues its `WebhookDelivery`s, and once the request that caused it is answered `webhook_sender`
+makes each call (`http_webhook_sender` over HTTP as Baserow's worker does; a test's callable
+records them). The deliveries: one per webhook, all with the change's event id, rows keyed by
+each webhook's `use_user_field_names`, its custom headers, `X-Baserow-Event` (the originating
+event) and `X-Baserow-Delivery`; the linked-table `rows.updated` (the related rows whose link
+changed, `total_count`, no `old_items`, batches of 200), and the empty ones (`items: []`,
+`total_count: 0`) Baserow sends to a linked table's webhooks when the rows still link there but
+no link changed; test calls have `webhook_id: null` and row id 0. A failed call (status >= 400
+or an `OSError`) is retried at once with the same event id (Baserow waits 2**n s), each attempt
+counts in `failed_triggers` (a success resets it), the ninth consecutive failure deactivates the
+webhook, and the call log keeps one entry per event and batch (the last 10). `webhook_listener`
+hears each change once, whatever webhooks exist (the rows keyed as the request's).
 
 Every request is recorded in `calls`, so tests can assert exactly what the bridge asked for, and
 `fail_next()` injects failures.
@@ -71,6 +78,15 @@ class WebhookDelivery:
     method: str
     headers: dict[str, str]
     body: dict[str, Any]
+
+    def request_text(self) -> str:
+        """The request as Baserow's call log and test call show it (WebhookHandler's
+        format_request)."""
+        return "\r\n".join(
+            [f"{self.method} {self.url}"]
+            + [f"{k}: {v}" for k, v in self.headers.items()]
+            + ["", json.dumps(self.body, indent=4)]
+        )
 
 
 @dataclass
@@ -180,9 +196,12 @@ class FakeBaserow:
         self._ids = itertools.count(1)
         self._lock = threading.RLock()
         self.webhook_listener: Callable[[dict[str, Any]], None] | None = None
-        # Receives each delivery of the registered webhooks; answers the HTTP status (None: 200).
-        self.webhook_sender: Callable[[WebhookDelivery], int | None] | None = None
+        # Makes each call of the registered webhooks and answers its HTTP status (None: 200) or
+        # raises OSError; None sends nothing (the listener above still hears every change).
+        # Retries follow at once (Baserow waits 2**n s between them, CONTRACT 6.5).
+        self.webhook_sender: WebhookSender | None = None
         self._outbox: list[WebhookDelivery] = []  # sent once the current request is answered
+        self._call_ids = itertools.count(1)
         self.workspace_id = 1
         self.webhooks: dict[int, list[dict[str, Any]]] = {}  # table id -> webhook objects
         # BASEROW_WEBHOOKS_ALLOW_PRIVATE_ADDRESS: when set, webhook URLs are not validated at all.
@@ -191,11 +210,6 @@ class FakeBaserow:
         # checks at create/update time unless private addresses are allowed).
         self.webhook_url_reachable: Callable[[str], bool] = lambda _url: True
         self.webhooks_max_per_table = 20  # BASEROW_WEBHOOKS_MAX_PER_TABLE
-        self.workspace_id = 1
-        # How webhook calls go out: None sends nothing (the listener above still hears every
-        # event); `http_webhook_transport` sends them over HTTP as Baserow's worker does.
-        # Retries follow at once (Baserow waits 2**n s between them, CONTRACT 6.5).
-        self.webhook_transport: WebhookTransport | None = None
         self.webhooks_max_retries = 8  # BASEROW_WEBHOOKS_MAX_RETRIES_PER_CALL
         self.webhooks_max_failures = 8  # BASEROW_WEBHOOKS_MAX_CONSECUTIVE_TRIGGER_FAILURES
 
@@ -271,12 +285,78 @@ class FakeBaserow:
             self._send_outbox()
 
     def _send_outbox(self) -> None:
-        """Deliver what the request queued, outside the lock (Baserow calls from its worker)."""
+        """Deliver what the request queued, outside the lock (Baserow calls from its worker):
+        an event's later batches only once its earlier ones went through."""
         with self._lock:
             outbox, self._outbox = self._outbox, []
+        given_up: set[tuple[int | None, str]] = set()
         for delivery in outbox:
-            if self.webhook_sender is not None:
-                self.webhook_sender(delivery)
+            key = (delivery.webhook_id, delivery.body["event_id"])
+            if key not in given_up and not self._call_webhook(delivery):
+                given_up.add(key)
+
+    def _call_webhook(self, delivery: WebhookDelivery) -> bool:
+        """One delivery and its retries (Baserow's tasks.call_webhook): each attempt first finds
+        the webhook active (deleted or deactivated: nothing more is sent), is logged, and counts
+        in `failed_triggers`; a success resets it, a failure once it reached the maximum
+        deactivates the webhook. Whether the call finally went through."""
+        if self.webhook_sender is None:
+            return True
+        for _attempt in range(self.webhooks_max_retries + 1):
+            with self._lock:
+                try:
+                    webhook = self.webhook(delivery.webhook_id or 0)
+                except KeyError:
+                    return False
+                if not webhook.get("active", True):
+                    return False
+            status, error = self._send(delivery)
+            with self._lock:
+                self._log_webhook_call(webhook, delivery, status, error)
+                if status is not None and status < 400:
+                    webhook["failed_triggers"] = 0
+                    return True
+                if webhook.get("failed_triggers", 0) < self.webhooks_max_failures:
+                    webhook["failed_triggers"] = webhook.get("failed_triggers", 0) + 1
+                else:
+                    webhook["active"] = False
+                    return False
+        return False
+
+    def _send(self, delivery: WebhookDelivery) -> tuple[int | None, str]:
+        """(HTTP status, "") of one call, or (None, the error) when it could not be made."""
+        assert self.webhook_sender is not None
+        try:
+            return self.webhook_sender(delivery) or 200, ""
+        except OSError as exc:  # requests' errors included
+            return None, str(exc)
+
+    def _log_webhook_call(
+        self, webhook: dict[str, Any], delivery: WebhookDelivery, status: int | None, error: str
+    ) -> None:
+        """One entry per event and batch, overwritten by its retries; the last 10 (errata 3)."""
+        event_id, batch_id = delivery.body["event_id"], delivery.body.get("batch_id")
+        calls = [
+            call
+            for call in webhook.setdefault("calls", [])
+            if (call["event_id"], call.get("batch_id")) != (event_id, batch_id)
+        ]
+        calls.insert(
+            0,
+            {
+                "id": next(self._call_ids),
+                "event_id": event_id,
+                "batch_id": batch_id,
+                "event_type": delivery.headers["X-Baserow-Event"],
+                "called_time": _now_iso(),
+                "called_url": delivery.url,
+                "request": delivery.request_text(),
+                "response": _response_text(status),
+                "response_status": status,
+                "error": error,
+            },
+        )
+        webhook["calls"] = calls[:10]
 
     def _handle_locked(
         self,
@@ -710,17 +790,12 @@ class FakeBaserow:
             if event_type == "rows.updated":
                 body["old_items"] = [dict(placeholder)]
         delivery = self._delivery(webhook, event_type, event_id, body)
-        status = (self.webhook_sender(delivery) if self.webhook_sender else None) or 200
-        request = "\r\n".join(
-            [f"{delivery.method} {delivery.url}"]
-            + [f"{k}: {v}" for k, v in delivery.headers.items()]
-            + ["", json.dumps(body, indent=4)]
-        )
+        status, _error = self._send(delivery) if self.webhook_sender else (200, "")
         return 200, {
-            "request": request,
-            "response": "Content-Length: 0\r\n\r\n",
+            "request": delivery.request_text(),
+            "response": _response_text(status) or "",
             "status_code": status,
-            "is_unreachable": False,
+            "is_unreachable": status is None,
         }
 
     # -- webhook deliveries (Baserow's rows/webhook_event_types.py and webhooks/tasks.py) ---------
@@ -797,22 +872,48 @@ class FakeBaserow:
         tables' (`rows`: the rows' current values, or a deleted row's last ones)."""
         if params.get("send_webhook_events", "true").lower() not in TRUE_STRINGS | {""}:
             return
+        if self.webhook_listener is not None:
+            change = self._event_rows(table, event_type, rows, old, _user_field_names(params))
+            self.webhook_listener(
+                {
+                    "table_id": table.id,
+                    "database_id": table.database_id,
+                    "event_type": event_type,
+                    **change,
+                }
+            )
         event_id = str(uuid.uuid4())
         for webhook in self.webhooks.get(table.id, []):
             if not self._webhook_wants(webhook, event_type, updated_field_ids):
                 continue
             ufn = webhook.get("use_user_field_names", True)
             body = self._webhook_body(table, webhook, event_id, event_type)
-            if event_type == "rows.deleted":
-                body["row_ids"] = list(rows)
-            else:
-                body["items"] = [self._serialize_values(table, i, v, ufn) for i, v in rows.items()]
-                if old is not None:
-                    body["old_items"] = [
-                        self._serialize_values(table, i, v, ufn) for i, v in old.items()
-                    ]
+            body |= self._event_rows(table, event_type, rows, old, ufn)
             self._outbox.append(self._delivery(webhook, event_type, event_id, body))
         self._queue_linked(table, event_type, event_id, rows, old)
+
+    def _event_rows(
+        self,
+        table: FakeTable,
+        event_type: str,
+        rows: dict[int, dict[int, Any]],
+        old: dict[int, dict[int, Any]] | None,
+        user_field_names: bool,
+    ) -> dict[str, Any]:
+        """The rows of a change's body: `row_ids` of deleted rows, else `items` (and the
+        updated rows' `old_items`)."""
+        if event_type == "rows.deleted":
+            return {"row_ids": list(rows)}
+        change: dict[str, Any] = {
+            "items": [
+                self._serialize_values(table, i, v, user_field_names) for i, v in rows.items()
+            ]
+        }
+        if old is not None:
+            change["old_items"] = [
+                self._serialize_values(table, i, v, user_field_names) for i, v in old.items()
+            ]
+        return change
 
     def _queue_linked(
         self,
@@ -1326,119 +1427,6 @@ class FakeBaserow:
             raise _rows_missing([str(row_id)])
         return 200, self._serialize_row(table, row_id, _user_field_names(params))
 
-    def _notify(
-        self, table: FakeTable, event_type: str, params: dict[str, str], **extra: Any
-    ) -> None:
-        if params.get("send_webhook_events", "true").lower() not in TRUE_STRINGS | {""}:
-            return
-        if self.webhook_listener is not None:
-            self.webhook_listener(
-                {
-                    "table_id": table.id,
-                    "database_id": table.database_id,
-                    "event_type": event_type,
-                    **extra,
-                }
-            )
-        if self.webhook_transport is not None:
-            self._deliver(table, event_type, extra)
-
-    # -- webhook delivery (CONTRACT 6.3, 6.5; Baserow's webhooks/tasks.py) ------------------------
-
-    def _deliver(self, table: FakeTable, event_type: str, extra: dict[str, Any]) -> None:
-        """One call per active webhook of the table that listens to the event, all sharing one
-        `event_id`; rows keyed as each webhook's `use_user_field_names` says."""
-        event_id = str(uuid.uuid4())
-        for webhook in list(self.webhooks.get(table.id, [])):
-            current = _webhook_repr(webhook)
-            if not current["active"]:
-                continue
-            if not current["include_all_events"] and event_type not in current["events"]:
-                continue
-            keyed = {
-                key: [self._rekey(table, row, current["use_user_field_names"]) for row in value]
-                if key in ("items", "old_items")
-                else value
-                for key, value in extra.items()
-            }
-            payload = {
-                "table_id": table.id,
-                "database_id": table.database_id,
-                "workspace_id": self.workspace_id,
-                "webhook_id": webhook["id"],
-                "event_id": event_id,
-                "event_type": event_type,
-                **keyed,
-            }
-            self._call_webhook(webhook, event_id, event_type, payload)
-
-    @staticmethod
-    def _rekey(table: FakeTable, row: dict[str, Any], user_field_names: bool) -> dict[str, Any]:
-        by_name = {f.name: f"field_{f.id}" for f in table.fields}
-        by_id = {value: key for key, value in by_name.items()}
-        mapping = by_id if user_field_names else by_name
-        return {mapping.get(key, key): value for key, value in row.items()}
-
-    def _call_webhook(
-        self, webhook: dict[str, Any], event_id: str, event_type: str, payload: dict[str, Any]
-    ) -> None:
-        """The call and its retries, with the same `event_id`: every failed attempt counts in
-        `failed_triggers`, a success resets it, and a failure once it reached the maximum
-        deactivates the webhook (then nothing more is sent)."""
-        assert self.webhook_transport is not None
-        headers = {
-            **webhook.get("headers", {}),
-            "Content-type": "application/json",
-            "X-Baserow-Event": event_type,
-            "X-Baserow-Delivery": event_id,
-        }
-        body = json.dumps(payload).encode()
-        method, url = webhook.get("request_method", "POST"), webhook["url"]
-        for _attempt in range(self.webhooks_max_retries + 1):
-            if not webhook.get("active", True):
-                return
-            status, error = None, ""
-            try:
-                status = self.webhook_transport(method, url, headers, body)
-            except OSError as exc:  # requests' errors included
-                error = str(exc)
-            self._log_webhook_call(webhook, event_id, event_type, url, status, error)
-            if status is not None and status < 400:
-                webhook["failed_triggers"] = 0
-                return
-            if webhook.get("failed_triggers", 0) < self.webhooks_max_failures:
-                webhook["failed_triggers"] = webhook.get("failed_triggers", 0) + 1
-            else:
-                webhook["active"] = False
-                return
-
-    @staticmethod
-    def _log_webhook_call(
-        webhook: dict[str, Any],
-        event_id: str,
-        event_type: str,
-        url: str,
-        status: int | None,
-        error: str,
-    ) -> None:
-        """One entry per event, overwritten by its retries; the last 10 events (errata 3)."""
-        calls = [call for call in webhook.setdefault("calls", []) if call["event_id"] != event_id]
-        calls.insert(
-            0,
-            {
-                "id": len(calls) + 1,
-                "event_id": event_id,
-                "event_type": event_type,
-                "called_time": _now_iso(),
-                "called_url": url,
-                "request": f"POST {urlsplit(url).path}",
-                "response": None if status is None else f"HTTP {status}",
-                "response_status": status,
-                "error": error,
-            },
-        )
-        webhook["calls"] = calls[:10]
-
     def _create_row(
         self, table_id: int, *, params: dict[str, str], payload: Any, **_: Any
     ) -> tuple[int, Any]:
@@ -1446,7 +1434,6 @@ class FakeBaserow:
         ufn = _user_field_names(params)
         row_id = self._insert(table, self._resolve_values(table, payload or {}, ufn))
         row = self._serialize_row(table, row_id, ufn)
-        self._notify(table, "rows.created", params, items=[row])
         self._queue_webhooks(table, "rows.created", params, {row_id: table.rows[row_id]})
         return 200, row
 
@@ -1458,11 +1445,9 @@ class FakeBaserow:
         values = self._resolve_values(table, payload or {}, ufn)  # the body first, then the row
         if row_id not in table.rows:
             raise _rows_missing([row_id])
-        before = self._serialize_row(table, row_id, ufn)
         old = {row_id: dict(table.rows[row_id])}
         self._write(table, row_id, values)
         row = self._serialize_row(table, row_id, ufn)
-        self._notify(table, "rows.updated", params, items=[row], old_items=[before])
         self._queue_webhooks(
             table,
             "rows.updated",
@@ -1480,7 +1465,6 @@ class FakeBaserow:
         removed = table.rows.pop(row_id, None)
         if removed is None:
             raise _rows_missing([str(row_id)])
-        self._notify(table, "rows.deleted", params, row_ids=[row_id])
         self._queue_webhooks(table, "rows.deleted", params, {row_id: removed})
         return 204, None
 
@@ -1516,7 +1500,6 @@ class FakeBaserow:
             raise _validation({"items": errors})
         ids = [self._insert(table, values) for values in resolved]
         rows = [self._serialize_row(table, row_id, ufn) for row_id in ids]
-        self._notify(table, "rows.created", params, items=rows)
         self._queue_webhooks(table, "rows.created", params, {i: table.rows[i] for i in ids})
         return 200, {"items": rows}
 
@@ -1552,12 +1535,10 @@ class FakeBaserow:
         ids = self._checked_ids(
             table, [item.get("id") if isinstance(item, dict) else None for item in items]
         )
-        before = [self._serialize_row(table, i, ufn) for i in ids]
         old = {i: dict(table.rows[i]) for i in ids}
         for row_id, values in zip(ids, resolved, strict=True):
             self._write(table, row_id, values)
         rows = [self._serialize_row(table, i, ufn) for i in ids]
-        self._notify(table, "rows.updated", params, items=rows, old_items=before)
         self._queue_webhooks(
             table,
             "rows.updated",
@@ -1574,19 +1555,20 @@ class FakeBaserow:
         table = self._table(table_id)
         ids = self._checked_ids(table, self._batch_items(payload))
         removed = {row_id: table.rows.pop(row_id) for row_id in ids}
-        self._notify(table, "rows.deleted", params, row_ids=ids)
         self._queue_webhooks(table, "rows.deleted", params, removed)
         return 204, None
 
 
-WebhookTransport = Callable[[str, str, dict[str, str], bytes], int]
+WebhookSender = Callable[[WebhookDelivery], int | None]
 
 
-def http_webhook_transport(method: str, url: str, headers: dict[str, str], body: bytes) -> int:
-    """Send a webhook call over HTTP as Baserow's worker does (timeout 5 s, redirects followed)."""
+def http_webhook_sender(delivery: WebhookDelivery) -> int:
+    """Make a webhook call over HTTP as Baserow's worker does (timeout 5 s, redirects followed)."""
     import requests
 
-    return requests.request(method, url, headers=headers, data=body, timeout=5).status_code
+    return requests.request(
+        delivery.method, delivery.url, headers=delivery.headers, json=delivery.body, timeout=5
+    ).status_code
 
 
 FILTER_TYPES = frozenset(
@@ -1812,13 +1794,21 @@ def _webhook_repr(webhook: dict[str, Any]) -> dict[str, Any]:
         "failed_triggers": 0,
         "active": True,
     }
-    return json.loads(json.dumps(defaults | webhook))  # a copy: callers never alias the store
+    shown: dict[str, Any] = json.loads(json.dumps(defaults | webhook))  # callers never alias it
+    for call in shown["calls"]:
+        call.pop("batch_id", None)  # the log's key, not shown by the API
+    return shown
 
 
 def _defaults(table: FakeTable) -> dict[int, Any]:
     """A new row's stored values: email and phone fields default to "" (Baserow's model field
     `default=""`), every other field to nothing."""
     return {f.id: "" for f in table.fields if f.type in ("email", "phone_number")}
+
+
+def _response_text(status: int | None) -> str | None:
+    """The response as the call log shows it: the receivers here answer no body."""
+    return None if status is None else "Content-Length: 0\r\n\r\n"
 
 
 def _now_iso() -> str:

@@ -16,7 +16,7 @@ import requests
 
 from integrations.baserow.client import BaserowClient
 from integrations.baserow.connection import client_for_fake
-from integrations.baserow.fake import FakeBaserow, http_webhook_transport
+from integrations.baserow.fake import FakeBaserow, http_webhook_sender
 from integrations.docmost.client import DocmostClient, DocmostError
 from integrations.docmost.connection import connect_fake
 from integrations.docmost.fake import FakeDocmost
@@ -148,7 +148,7 @@ class Table:
 
 def fake_baserow_target() -> BaserowTarget:
     fake = FakeBaserow()
-    fake.webhook_transport = http_webhook_transport
+    fake.webhook_sender = http_webhook_sender
     fake.webhooks_allow_private_address = True  # as the real instance here is configured
     return BaserowTarget(
         kind="fake",

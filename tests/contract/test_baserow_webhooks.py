@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from integrations.baserow.client import BaserowNotFound, BaserowRequestError
-from tests.contract.helpers import fake_gap
 from tests.contract.targets import BaserowTarget, Receiver, Table, wait_until
 
 QUIET = 3.0  # seconds to wait for a delivery that must not come (real worker latency < 1 s)
@@ -229,13 +228,12 @@ def test_nine_failed_calls_deactivate_the_webhook(
     assert receiver.wait_for(count + 1)[-1].body["items"][0]["nom"] == "again"
 
 
-# -- linked tables and test calls (issue 10 §1, §3, §4: the fake's sender is aligned elsewhere) ---
+# -- linked tables and test calls (issue 10 §1, §3, §4) -------------------------------------------
 
 
 def test_linked_table_rows_updated_without_old_items_and_empty_events(
-    request: pytest.FixtureRequest, baserow_target: BaserowTarget, receiver: Receiver
+    baserow_target: BaserowTarget, receiver: Receiver
 ) -> None:
-    fake_gap(request, baserow_target)  # OTHER_FIX: linked-table events
     client = baserow_target.client
     projet = baserow_target.table("projet", [])
     tache = baserow_target.table(
@@ -268,13 +266,11 @@ def test_linked_table_rows_updated_without_old_items_and_empty_events(
 
 @pytest.mark.parametrize("event_type", ["rows.created", "rows.deleted"])
 def test_a_test_call_has_no_webhook_id_and_row_zero(
-    request: pytest.FixtureRequest,
     baserow_target: BaserowTarget,
     table: Table,
     receiver: Receiver,
     event_type: str,
 ) -> None:
-    fake_gap(request, baserow_target)  # OTHER_FIX: test calls
     response = baserow_target.http.post(
         baserow_target.url(f"/api/database/webhooks/table/{table.id}/test-call/"),
         json={"url": receiver.url, "event_type": event_type, "request_method": "POST"},

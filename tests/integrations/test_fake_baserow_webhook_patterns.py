@@ -239,8 +239,9 @@ def test_every_delivery_of_one_change_shares_its_event_id_and_names_its_webhook(
         assert scenario.fake.webhook(delivery.webhook_id)["url"] == delivery.url
 
 
-def test_a_linked_event_for_more_than_200_rows_comes_in_batches(scenario):
-    client = scenario.rows("client", "POST", body={"nom": "Gros client"})["id"]
+def _link_250_projets(scenario) -> list[int]:
+    """A client and 250 projets; their ids (the change that links them all is left to do)."""
+    scenario.ids["client"] = scenario.rows("client", "POST", body={"nom": "Gros client"})["id"]
     for start in range(0, 250, 125):
         items = [{"nom": f"P{n}"} for n in range(start, start + 125)]
         scenario.rows("projet", "POST", "batch/", {"items": items})
@@ -255,8 +256,13 @@ def test_a_linked_event_for_more_than_200_rows_comes_in_batches(scenario):
     )["results"]
     projets += [row["id"] for row in page_two]
     scenario.deliveries.clear()
+    return projets
 
-    scenario.rows("client", "PATCH", f"{client}/", {"projet": projets})
+
+def test_a_linked_event_for_more_than_200_rows_comes_in_batches(scenario):
+    projets = _link_250_projets(scenario)
+
+    scenario.rows("client", "PATCH", f"{scenario.ids['client']}/", {"projet": projets})
 
     linked = [d for d in scenario.deliveries if d.url.endswith("/projet-changed/")]
     first_webhook = [d.body for d in linked if d.webhook_id == linked[0].webhook_id]
@@ -265,3 +271,84 @@ def test_a_linked_event_for_more_than_200_rows_comes_in_batches(scenario):
     assert [b["total_count"] for b in first_webhook] == [total, total]
     assert [(b["offset"], b["batch_size"]) for b in first_webhook] == [(0, 200), (200, total - 200)]
     assert sum(len(b["items"]) for b in first_webhook) == total
+
+
+# -- the transport: the same for a table's own, linked and batched deliveries ----------------------
+
+
+def _shown(scenario, webhook_id: int) -> dict[str, Any]:
+    """The webhook as the API answers it (JWT)."""
+    status, _headers, raw = scenario.fake.handle(
+        "GET",
+        f"{scenario.fake.base_url}/api/database/webhooks/{webhook_id}/",
+        {"Authorization": f"JWT {scenario.fake._issue_access()}"},
+        None,
+    )
+    assert status == 200, raw
+    return json.loads(raw)
+
+
+def test_a_linked_delivery_is_retried_with_its_event_id_logged_and_counted(scenario):
+    scenario.run("create client")
+    scenario.run("create projet linked to client")
+    answers = [500]
+
+    def sender(delivery):
+        scenario.deliveries.append(delivery)
+        if delivery.body["table_id"] == scenario.table("projet") and answers:
+            return answers.pop(0)
+        return None
+
+    scenario.fake.webhook_sender = sender
+    scenario.deliveries.clear()
+
+    scenario.run("create tache linked to projet")
+
+    linked = [d for d in scenario.deliveries if d.body["table_id"] == scenario.table("projet")]
+    assert len(linked) == 3  # the first projet webhook twice, the second once
+    first, retry = linked[0], linked[1]
+    assert retry == first  # same webhook, URL, headers (X-Baserow-Delivery) and body
+    shown = _shown(scenario, first.webhook_id)
+    assert shown["failed_triggers"] == 0  # the retry's success reset the failed attempt
+    calls = [c for c in shown["calls"] if c["event_id"] == first.body["event_id"]]
+    assert [c["response_status"] for c in calls] == [200]  # one entry, overwritten by the retry
+    assert calls[0]["event_type"] == "rows.created"  # the originating event
+    assert calls[0]["request"].startswith(f"POST {first.url}\r\n")
+
+
+def test_a_batch_that_keeps_failing_holds_back_the_rest_of_its_event(scenario):
+    projets = _link_250_projets(scenario)
+    webhooks = scenario.fake.webhooks[scenario.table("projet")]
+    failing, healthy = webhooks[0]["id"], webhooks[1]["id"]
+
+    def sender(delivery):
+        scenario.deliveries.append(delivery)
+        return 500 if delivery.webhook_id == failing else None
+
+    scenario.fake.webhook_sender = sender
+
+    scenario.rows("client", "PATCH", f"{scenario.ids['client']}/", {"projet": projets})
+
+    tried = [d.body["batch_id"] for d in scenario.deliveries if d.webhook_id == failing]
+    assert tried == [1] * 9  # the first batch, retries included; never the second
+    stopped = _shown(scenario, failing)
+    assert (stopped["active"], stopped["failed_triggers"]) == (False, 8)
+    sent = [d for d in scenario.deliveries if d.webhook_id == healthy]
+    assert [d.body["batch_id"] for d in sent] == [1, 2]
+    calls = [
+        c for c in _shown(scenario, healthy)["calls"] if c["event_id"] == sent[0].body["event_id"]
+    ]
+    assert len(calls) == 2  # one entry per batch of the event
+    assert all("batch_id" not in call for call in calls)  # the API does not show it
+
+
+def test_a_test_call_to_an_unreachable_url_says_so(scenario):
+    def refuse(delivery):
+        raise ConnectionError("Connection refused")
+
+    scenario.fake.webhook_sender = refuse
+
+    answer = scenario.test_call("rows.created")
+
+    assert (answer["status_code"], answer["is_unreachable"], answer["response"]) == (None, True, "")
+    assert answer["request"].startswith(f"POST {RECEIVER}/api/webhooks/baserow/projet-changed/")
