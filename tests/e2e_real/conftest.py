@@ -157,6 +157,7 @@ def stack() -> Iterator[Stack]:
     inbox: Inbox | None = None
     with contextlib.ExitStack() as cleanup:
         cleanup.callback(proxy.stop)
+        cleanup.callback(proxy.dump, workdir / "docmost-calls.jsonl")
         cleanup.callback(redis_prefix_delete, redis_url, cache_prefix)
         recreate_database(database_url)
         redis_db_flush(broker_url)
@@ -185,6 +186,8 @@ def stack() -> Iterator[Stack]:
         ids = dict(line.split("=", 1) for line in out.split() if "=" in line)
         bridge.start_worker()
         bridge.start_beat()
+        bridge.wait_log("worker", " ready.")
+        bridge.wait_log("beat", "beat: Starting...")
         inbox = Inbox(database_url)
         cleanup.callback(inbox.close)
         timed("setup: everything up (database, bootstrap, processes)", time.monotonic() - started)

@@ -311,6 +311,16 @@ class DocmostProxy:
         self._server.shutdown()
         self._server.server_close()
 
+    def dump(self, path: Path) -> None:
+        """Every call, one JSON line each (path, status, request body but passwords)."""
+        with self._lock, path.open("w") as out:
+            for call in self.calls:
+                body = call.body
+                if isinstance(body, dict) and "password" in body:
+                    body = {**body, "password": "[redacted]"}
+                out.write(json.dumps({"path": call.path, "status": call.status, "body": body}))
+                out.write("\n")
+
     def page_writes(self, page_id: str) -> list[ProxiedCall]:
         """The bridge's `pages/update` calls for this page."""
         with self._lock:
@@ -416,6 +426,16 @@ class BridgeProcesses:
     def check_alive(self) -> None:
         dead = {n: p.returncode for n, p in self.running.items() if p.poll() is not None}
         assert not dead, f"bridge processes exited: {dead}; logs in {self.workdir}"
+
+    def wait_log(self, name: str, text: str, *, timeout: float = 60) -> None:
+        """Until the process's log says `text` (a worker's "ready."), failing if it exits."""
+        path = self.workdir / f"{name}.log"
+
+        def said() -> bool:
+            self.check_alive()
+            return text in path.read_text(errors="replace")
+
+        wait_until(said, timeout=timeout, what=f"{name} to log {text!r}", step=0.2)
 
     def log_tail(self, name: str, lines: int = 40) -> str:
         path = self.workdir / f"{name}.log"

@@ -134,6 +134,9 @@ def test_a_tache_added_and_one_changed_both_reach_the_page(stack: Stack) -> None
     timed("a tâche added and one changed → both on the page", time.monotonic() - started)
     idle(stack)
     assert not [e for e in stack.inbox.events() if e["status"] == "failed"]
+    # Each change updates the page once at most (two webhooks tell of each: the tâche's own and
+    # the linked-table event of the projet): three changes, three updates at most.
+    assert len(stack.proxy.page_writes(page_id)) <= 3
 
 
 def test_six_taches_in_20_s_and_a_statut_change_all_applied_billing_notice_once(
@@ -181,6 +184,7 @@ def test_six_taches_in_20_s_and_a_statut_change_all_applied_billing_notice_once(
     (notice,) = notices()
     assert "À facturer" in str(notice["subject"])
     assert stack.inbox.alerts("loop_suspected") == []
+    assert len(stack.proxy.page_writes(page_id)) <= 7  # six tâches, one projet edit
     assert not [e for e in stack.inbox.events() if e["status"] == "failed"]
 
 
@@ -279,6 +283,7 @@ def test_a_full_sync_twice_makes_no_duplicate_page(stack: Stack) -> None:
     links = dict(stack.inbox.links("projet"))
     assert links, "the earlier scenarios made projet pages"
     creations = len([c for c in stack.proxy.calls if c.path == "/api/pages/create"])
+    writes = {page_id: len(stack.proxy.page_writes(page_id)) for page_id in links.values()}
     summaries = []
     for run in ("first", "second"):
         started = time.monotonic()
@@ -288,6 +293,8 @@ def test_a_full_sync_twice_makes_no_duplicate_page(stack: Stack) -> None:
         assert re.search(r": done; \d+ rows, 0 created, .* 0 errors", summary), summary
     assert len([c for c in stack.proxy.calls if c.path == "/api/pages/create"]) == creations
     assert dict(stack.inbox.links("projet")) == links
+    # Nothing changed since the pages were written: the full syncs rewrite none of them.
+    assert {page_id: len(stack.proxy.page_writes(page_id)) for page_id in links.values()} == writes
     titles = [p["title"] for p in stack.docmost.iter_recent_pages(space_id=stack.space_id)]
     projet_titles = [t for t in titles if t.startswith("Projet ")]
     assert len(projet_titles) == len(set(projet_titles)) == len(links)
