@@ -6,7 +6,7 @@ UV := $(shell command -v uv 2>/dev/null)
 WITH_SERVICES := ./scripts/with-services.sh
 PORT ?= 8000
 
-.PHONY: help install env run worker beat test contract contract-real lint schema compose-check ci bench clean
+.PHONY: help install env run worker beat test contract contract-real e2e-real lint schema compose-check ci bench clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -57,6 +57,19 @@ contract-real: install  ## The same scenarios against running real Baserow and D
 	  exit 2; \
 	fi
 	@CONTRACT_TARGET=real $(WITH_SERVICES) .venv/bin/pytest -q -p no:xdist tests/contract $(PYTEST_ARGS)
+
+E2E_VARS := REAL_BASEROW_URL REAL_BASEROW_ADMIN_EMAIL REAL_BASEROW_ADMIN_PASSWORD \
+  REAL_BASEROW_WORKSPACE_ID REAL_DOCMOST_URL REAL_DOCMOST_EMAIL REAL_DOCMOST_PASSWORD
+
+e2e-real: install  ## The bridge's real processes end to end on running real Baserow and Docmost (README)
+	@missing=""; for v in $(E2E_VARS); do [ -n "$${!v:-}" ] || missing="$$missing $$v"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make e2e-real needs:$$missing"; \
+	  echo "  eval \"\$$(real_baserow.sh info | sed 's/export /export REAL_/')\""; \
+	  echo "  eval \"\$$(real_docmost.sh info | sed 's/export /export REAL_/')\""; \
+	  exit 2; \
+	fi
+	@DOTENV_FILE= $(WITH_SERVICES) .venv/bin/pytest -q -p no:xdist -m e2e_real tests/e2e_real $(PYTEST_ARGS)
 
 lint: install  ## ruff (lint + format check) and mypy
 	@.venv/bin/ruff check .

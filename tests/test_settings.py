@@ -173,7 +173,7 @@ def test_empty_prometheus_multiproc_dir_counts_as_unset(tmp_path):
         "from bridge_api.metrics import HTTP_REQUESTS; "
         "HTTP_REQUESTS.labels('GET', '/x', '200').inc(); "
         "print('PROMETHEUS_MULTIPROC_DIR' in os.environ)",
-        cwd=tmp_path,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
@@ -229,3 +229,35 @@ def test_the_test_suite_never_reads_the_checkouts_env_file():
     assert dotenv_path({"DJANGO_SETTINGS_MODULE": "config.django.test", "DOTENV_FILE": "x"}) == "x"
     assert dotenv_path({"DJANGO_SETTINGS_MODULE": "config.django.base"}) == str(BASE_DIR / ".env")
     assert dotenv_path({"DOTENV_FILE": ""}) == ""
+
+
+def test_file_email_backend_writes_into_the_urls_absolute_directory(tmp_path):
+    """filemail:///dir: the path stays absolute (django-environ alone drops its first slash)."""
+    script = (
+        "import django; django.setup(); from django.core.mail import send_mail; "
+        "send_mail('s', 'm', None, ['a@example.org'])"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "TOKEN_PEPPER"}}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.django.base",
+            "DOTENV_FILE": "",
+            "SECRET_KEY": "s",
+            "TOKEN_PEPPER": "p",
+            "DEBUG": "false",
+            "EMAIL_URL": f"filemail://{tmp_path}/mail",
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    (message,) = (tmp_path / "mail").iterdir()
+    assert "a@example.org" in message.read_text()

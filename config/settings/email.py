@@ -1,5 +1,7 @@
 """Email: console locally, SMTP (or any backend) by EMAIL_URL."""
 
+from urllib.parse import urlsplit
+
 from config.env import env
 
 # e.g. smtp+tls://user:password@smtp.example.org:587 ; default prints emails on the console.
@@ -11,6 +13,10 @@ EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+# filemail:///var/spool/bridge-mail: one file per message in that directory (django-environ
+# would make the path relative: it drops its leading slash).
+if _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
+    EMAIL_FILE_PATH = urlsplit(env.str("EMAIL_URL")).path or None
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Formation Hub <bridge@localhost>")
 # Who receives alerts (agency over-capacity) and billing notices (projet livré).
