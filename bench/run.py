@@ -210,7 +210,8 @@ def main() -> None:
     e2e_env = {
         **env,
         "DJANGO_SETTINGS_MODULE": "config.django.base",
-        "CELERY_BROKER_URL": os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/14",
+        # Redis dbs 14 and 15 belong to the real Baserow and Docmost on the dev machine.
+        "CELERY_BROKER_URL": os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/12",
         "LOG_LEVEL": "WARNING",
     }
     subprocess.run([sys.executable, str(ROOT / "bench" / "sync_e2e.py")], env=e2e_env, check=True)

@@ -431,7 +431,7 @@ def _quarantine(
             )
             Alert.objects.create(
                 kind=Alert.Kind.WEBHOOK_QUARANTINED,
-                message=f"A {kind} webhook was quarantined: {problem}.",
+                message=f"Webhook delivery quarantined ({kind}): {problem}.",
                 entity="webhook_event",
                 entity_id=event.pk,
             )

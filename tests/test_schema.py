@@ -70,3 +70,28 @@ def test_baserow_writes_document_their_502s(schema):
         assert "BASEROW_UNAVAILABLE" in bad_gateway["description"]
     codes = schema["components"]["schemas"]["ErrorEnvelope"]["properties"]["error"]
     assert "BASEROW_REJECTED" in codes["properties"]["code"]["enum"]
+
+
+@pytest.mark.django_db
+def test_the_served_schema_is_built_once_per_process(client, monkeypatch):
+    """Building the document costs hundreds of ms of CPU: a public endpoint must not redo it."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    from bridge_api.views import SchemaView
+
+    monkeypatch.setattr(SchemaView, "_document", None)
+    builds = []
+    original = SchemaGenerator.get_schema
+
+    def counted(self, *args, **kwargs):
+        builds.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", counted)
+    first = client.get("/api/schema/?format=json")
+    second = client.get("/api/schema/?format=json")
+
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content
+    assert first.json()["info"]["title"] == "Formation Hub Bridge API"
+    assert len(builds) == 1
