@@ -190,12 +190,12 @@ class SchemaView(spectacular_views.SpectacularAPIView):
         with cls._document_lock:
             if cls._document is None:
                 generator = self.generator_class(urlconf=self.urlconf, patterns=self.patterns)
-                cls._document = generator.get_schema(request=request, public=self.serve_public)
+                cls._document = generator.get_schema(  # type: ignore[no-untyped-call]
+                    request=request, public=self.serve_public
+                )
+        filename = self._get_filename(request, None)  # type: ignore[no-untyped-call]
         return Response(
-            data=cls._document,
-            headers={
-                "Content-Disposition": f'inline; filename="{self._get_filename(request, None)}"'
-            },
+            data=cls._document, headers={"Content-Disposition": f'inline; filename="{filename}"'}
         )
 
     def _get_version_parameter(self, request: Any) -> None:
