@@ -139,7 +139,7 @@ def _sync_projets(repo: Repository, projets: list[Any], run: SyncRun) -> None:
             run.errors += 1
             run.last_error = f"projet {projet.id}: {exc}"[:2000]
             continue
-        if outcome.action == "page created":
+        if outcome.action in ("page created", "page adopted"):
             run.created += 1
         elif outcome.action == "page updated":
             run.updated += 1

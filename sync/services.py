@@ -429,24 +429,28 @@ def projet_markdown(projet: Any, client_name: str, taches: list[Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _adopt_or_create_page(link: EntityLink, space_id: str, title: str, markdown: str) -> str:
-    """Create the page once, even if a previous attempt died after Docmost created it."""
+def _adopt_or_create_page(
+    link: EntityLink, space_id: str, title: str, markdown: str
+) -> tuple[str, bool]:
+    """Create the page once, even if a previous attempt died after Docmost created it.
+    Returns the page id and whether it was adopted (found, made by an attempt that died)."""
     client = docmost().client
     if link.state.get("creating"):
         for page in client.iter_recent_pages(space_id=space_id):
             if page.get("title") == title:
                 # Its content may never have taken (a failed read-back): write it, verified.
                 client.update_page(page_id=str(page["id"]), title=title, markdown=markdown)
-                return str(page["id"])
+                return str(page["id"]), True
     link.state = {**link.state, "creating": True}
     link.save(update_fields=["state", "updated_at"])  # committed before Docmost is called
-    return str(client.create_page(space_id=space_id, title=title, markdown=markdown)["id"])
+    page = client.create_page(space_id=space_id, title=title, markdown=markdown)
+    return str(page["id"]), False
 
 
 @dataclass
 class ProjetSyncOutcome:
     link: EntityLink
-    action: str  # page created / page updated / page already current
+    action: str  # page created / page adopted / page updated / page already current
     write_back: bool  # Baserow's docmost_page_id differs from the page
     delivered: bool  # the projet just became livre
 
@@ -460,9 +464,9 @@ def projet_page_ensure(projet: Any, taches: list[Any]) -> ProjetSyncOutcome:
     link, _ = EntityLink.objects.get_or_create(entity="projet", row_id=projet.id)
     space_id = _agency_space_id()
     if not link.docmost_page_id:
-        link.docmost_page_id = _adopt_or_create_page(link, space_id, title, markdown)
+        link.docmost_page_id, adopted = _adopt_or_create_page(link, space_id, title, markdown)
         link.docmost_space_id = space_id
-        action = "page created"
+        action = "page adopted" if adopted else "page created"
     elif link.state.get("hash") != content_hash:
         docmost().client.update_page(page_id=link.docmost_page_id, title=title, markdown=markdown)
         action = "page updated"
@@ -536,7 +540,7 @@ def sync_formation(row_id: int, created: bool = False) -> str:
         for bloc in sorted(blocs, key=lambda b: (b.ordre, b.id)):
             bloc_link, _ = EntityLink.objects.get_or_create(entity="bloc", row_id=bloc.id)
             if not bloc_link.docmost_page_id:
-                bloc_link.docmost_page_id = _adopt_or_create_page(
+                bloc_link.docmost_page_id, _adopted = _adopt_or_create_page(
                     bloc_link, link.docmost_space_id, bloc.nom, f"# {markdown_text(bloc.nom)}\n"
                 )
                 bloc_link.docmost_space_id = link.docmost_space_id

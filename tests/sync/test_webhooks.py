@@ -649,7 +649,9 @@ def test_a_page_adopted_after_a_failed_read_back_gets_its_content(
 
     (page,) = pages_titled(docmost_fake, "Projet Vide - Boulangerie Martin")
     assert "Charge estimée" in docmost_fake.content(page["id"])
-    assert WebhookEvent.objects.get().status == WebhookEvent.Status.DONE
+    done = WebhookEvent.objects.get()
+    assert done.status == WebhookEvent.Status.DONE
+    assert "page adopted" in done.outcome  # not "created": the dead attempt created it
 
 
 def test_the_billing_notice_survives_a_failed_write_back(
