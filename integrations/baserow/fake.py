@@ -258,11 +258,10 @@ class FakeBaserow:
 
     def webhook(self, webhook_id: int) -> dict[str, Any]:
         """The stored webhook object (tests read and change it directly)."""
-        for webhooks in self.webhooks.values():
-            for webhook in webhooks:
-                if webhook.get("id") == webhook_id:
-                    return webhook
-        raise KeyError(webhook_id)
+        try:
+            return self._find_webhook(webhook_id)[1]
+        except FakeError:
+            raise KeyError(webhook_id) from None
 
     def deactivate_webhook(self, webhook_id: int) -> None:
         """What Baserow does after the ninth consecutive failed call (CONTRACT 6.5)."""
@@ -550,7 +549,7 @@ class FakeBaserow:
         payload = payload or {}
         name = payload.get("name")
         if not isinstance(name, str) or not name:
-            raise _validation({"name": _field_error("This field is required.", "required")})
+            raise _validation({"name": _required()})
         table = FakeTable(id=next(self._ids), name=name, database_id=database_id)
         self.tables[table.id] = table
         data = payload.get("data")
@@ -706,8 +705,6 @@ class FakeBaserow:
                     )
                 }
             )
-        values: dict[str, Any] = {}
-        errors: dict[str, Any] = {}
         checks: tuple[tuple[str, Callable[[Any], Any]], ...] = (
             ("url", self._webhook_url),
             ("name", functools.partial(_drf_string, max_length=255)),
@@ -718,18 +715,7 @@ class FakeBaserow:
             ("event_config", _webhook_event_config),
             ("headers", _webhook_headers),
         ) + ((("active", _drf_boolean),) if not create else ())
-        for key, check in checks:
-            if key not in payload:
-                if create and key in ("url", "name"):
-                    errors[key] = _field_error("This field is required.", "required")
-                continue
-            try:
-                values[key] = check(payload[key])
-            except _Invalid as exc:
-                errors[key] = exc.detail
-        if errors:
-            raise _validation(errors)
-        return values
+        return _validated(payload, checks, required=("url", "name") if create else ())
 
     def _webhook_url(self, value: Any) -> str:
         url = _drf_string(value, max_length=2000)
@@ -749,9 +735,6 @@ class FakeBaserow:
     def _test_call(self, table_id: int, *, payload: Any, **_: Any) -> tuple[int, Any]:
         """An unsaved webhook called once with a placeholder row (id 0), `webhook_id` null."""
         table = self._table(table_id)
-        payload = payload if isinstance(payload, dict) else {}
-        errors: dict[str, Any] = {}
-        values: dict[str, Any] = {}
         checks: tuple[tuple[str, Callable[[Any], Any]], ...] = (
             ("url", self._webhook_url),
             ("event_type", functools.partial(_drf_choice, choices=WEBHOOK_EVENT_TYPES)),
@@ -759,17 +742,9 @@ class FakeBaserow:
             ("headers", _webhook_headers),
             ("use_user_field_names", _drf_boolean),
         )
-        for key, check in checks:
-            if key not in payload:
-                if key in ("url", "event_type"):
-                    errors[key] = _field_error("This field is required.", "required")
-                continue
-            try:
-                values[key] = check(payload[key])
-            except _Invalid as exc:
-                errors[key] = exc.detail
-        if errors:
-            raise _validation(errors)
+        values = _validated(
+            payload if isinstance(payload, dict) else {}, checks, required=("url", "event_type")
+        )
         webhook = {
             "id": None,
             "url": values["url"],
@@ -1027,7 +1002,7 @@ class FakeBaserow:
         payload = payload or {}
         name, field_type = payload.get("name"), payload.get("type")
         if not name or not field_type:
-            raise _validation({"name": _field_error("This field is required.", "required")})
+            raise _validation({"name": _required()})
         if any(f.name == name for f in table.fields):
             raise FakeError(
                 400,
@@ -1472,7 +1447,7 @@ class FakeBaserow:
     def _batch_items(payload: Any) -> list[Any]:
         items = (payload or {}).get("items") if isinstance(payload, dict) else None
         if not isinstance(items, list) or not items:
-            raise _validation({"items": _field_error("This field is required.", "required")})
+            raise _validation({"items": _required()})
         if len(items) > 200:
             raise _validation(
                 {
@@ -1663,6 +1638,30 @@ class _Invalid(Exception):
         self.detail = detail
 
 
+def _validated(
+    payload: dict[str, Any],
+    checks: tuple[tuple[str, Callable[[Any], Any]], ...],
+    *,
+    required: tuple[str, ...],
+) -> dict[str, Any]:
+    """A DRF serializer's validation: each present key checked, every field's errors at once
+    (a missing `required` one included), unknown keys dropped."""
+    values: dict[str, Any] = {}
+    errors: dict[str, Any] = {}
+    for key, check in checks:
+        if key not in payload:
+            if key in required:
+                errors[key] = _required()
+            continue
+        try:
+            values[key] = check(payload[key])
+        except _Invalid as exc:
+            errors[key] = exc.detail
+    if errors:
+        raise _validation(errors)
+    return values
+
+
 def _drf_string(value: Any, *, max_length: int) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise _Invalid(_field_error("Not a valid string."))
@@ -1731,7 +1730,7 @@ def _webhook_event_config(value: Any) -> list[dict[str, Any]]:
             }
             continue
         if "event_type" not in item:
-            errors[str(index)] = {"event_type": _field_error("This field is required.", "required")}
+            errors[str(index)] = {"event_type": _required()}
             continue
         try:
             config: dict[str, Any] = {
