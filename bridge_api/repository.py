@@ -73,10 +73,11 @@ class Repository:
 
     def fields(self, entity: str) -> list[dict[str, Any]]:
         """The table's field objects (select options, number formats), cached a few minutes."""
-        key = _fields_key(self.mapping.table(entity).table_id)
+        table_id = self.mapping.table(entity).table_id
+        key = _fields_key(table_id)
         fields: list[dict[str, Any]] | None = cache.get(key)
         if fields is None:
-            fields = self.client.list_fields(self.mapping.table(entity).table_id)
+            fields = self.client.list_fields(table_id)
             cache.set(key, fields, settings.BASEROW_FIELDS_CACHE_SECONDS)
         return fields
 
