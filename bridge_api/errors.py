@@ -106,6 +106,11 @@ def error_response(
     return response
 
 
+def bridge_error_response(error: BridgeError) -> JsonResponse:
+    """A `BridgeError` as a plain Django response, for code outside DRF views."""
+    return error_response(error.code, error.message, error.details, error.headers)
+
+
 def _validation_details(detail: Any) -> dict[str, Any]:
     """DRF's validation detail, always as an object keyed by field."""
     if isinstance(detail, dict):
@@ -141,8 +146,6 @@ def to_bridge_error(exc: Exception) -> BridgeError:
         return BridgeError(
             ErrorCode.UNSUPPORTED_MEDIA_TYPE, f"{exc.detail} Send Content-Type: application/json."
         )
-    if isinstance(exc, RequestDataTooBig):
-        return payload_too_large()
     bad_request = _bad_request(exc)
     if bad_request is not None:
         return bad_request
@@ -230,9 +233,11 @@ def _upstream_error(exc: Exception) -> BridgeError | None:
 
 
 def _bad_request(exc: Exception) -> BridgeError | None:
-    """Django's refusals of a malformed request (too many parameters, …): 400, saying which."""
+    """Django's refusals of a malformed request (too large, too many parameters, …)."""
     from django.conf import settings
 
+    if isinstance(exc, RequestDataTooBig):
+        return payload_too_large()
     if isinstance(exc, TooManyFieldsSent):
         limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
         return BridgeError(
@@ -301,12 +306,9 @@ def handler400(request: HttpRequest, exception: Exception | None = None) -> Http
             "This host name is not served here: add it to ALLOWED_HOSTS.",
             details={"Host": [request.META.get("HTTP_HOST", "")[:100]]},
         )
-    if isinstance(exception, RequestDataTooBig):
-        error = payload_too_large()
-        return error_response(error.code, error.message, error.details)
     refused = _bad_request(exception) if exception is not None else None
     if refused is not None:
-        return error_response(refused.code, refused.message, refused.details)
+        return bridge_error_response(refused)
     return error_response(ErrorCode.VALIDATION_ERROR, "Bad request.")
 
 

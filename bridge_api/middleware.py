@@ -10,7 +10,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 
-from bridge_api.errors import ErrorCode, error_response, payload_too_large
+from bridge_api.errors import ErrorCode, bridge_error_response, error_response, payload_too_large
 from bridge_api.logging import (
     reset_client_request_id,
     reset_request_id,
@@ -130,8 +130,7 @@ def _buffer_terminated_body(request: HttpRequest, *, limit: int) -> HttpResponse
         chunks.append(chunk)
         size += len(chunk)
     if size > limit:
-        error = payload_too_large(limit)
-        return error_response(error.code, error.message, error.details)
+        return bridge_error_response(payload_too_large(limit))
     body = b"".join(chunks)
     request.META["CONTENT_LENGTH"] = str(len(body))
     request._stream = io.BytesIO(body)  # what WSGIRequest reads the body from
@@ -161,8 +160,7 @@ class BodySizeLimitMiddleware:
                     details={"Content-Length": [declared[:32]]},
                 )
             if int(declared) > limit:
-                error = payload_too_large(limit)
-                return error_response(error.code, error.message, error.details)
+                return bridge_error_response(payload_too_large(limit))
         elif _is_chunked(request):
             refused = _buffer_terminated_body(request, limit=limit)
             if refused is not None:
