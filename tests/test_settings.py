@@ -162,7 +162,7 @@ def test_empty_prometheus_multiproc_dir_counts_as_unset(tmp_path):
         "from bridge_api.metrics import HTTP_REQUESTS; "
         "HTTP_REQUESTS.labels('GET', '/x', '200').inc(); "
         "print('PROMETHEUS_MULTIPROC_DIR' in os.environ)",
-        cwd=ROOT,
+        cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
