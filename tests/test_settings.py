@@ -13,19 +13,25 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def start_django(env_overrides: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def run_python(
+    env_overrides: dict[str, str], code: str, cwd: Path = ROOT
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "TOKEN_PEPPER", "DEBUG"}}
     env.update({"DJANGO_SETTINGS_MODULE": "config.django.base", "DOTENV_FILE": ""})
-    env.update(env_overrides)
+    env.update({"PYTHONPATH": str(ROOT)}, **env_overrides)
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        cwd=ROOT,
+        [sys.executable, "-c", code],
+        cwd=cwd,
         env=env,
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
+
+
+def start_django(env_overrides: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return run_python(env_overrides, "import django; django.setup()")
 
 
 @pytest.mark.parametrize(
@@ -66,23 +72,6 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "bridge.example.org",
     "CSRF_TRUSTED_ORIGINS": "https://bridge.example.org",
 }
-
-
-def run_python(
-    env_overrides: dict[str, str], code: str, cwd: Path = ROOT
-) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "TOKEN_PEPPER", "DEBUG"}}
-    env.update({"DJANGO_SETTINGS_MODULE": "config.django.base", "DOTENV_FILE": ""})
-    env.update({"PYTHONPATH": str(ROOT)}, **env_overrides)
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 def test_deploy_check_passes_with_the_documented_production_environment():
@@ -173,7 +162,7 @@ def test_empty_prometheus_multiproc_dir_counts_as_unset(tmp_path):
         "from bridge_api.metrics import HTTP_REQUESTS; "
         "HTTP_REQUESTS.labels('GET', '/x', '200').inc(); "
         "print('PROMETHEUS_MULTIPROC_DIR' in os.environ)",
-        cwd=ROOT,
+        cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
@@ -237,25 +226,14 @@ def test_file_email_backend_writes_into_the_urls_absolute_directory(tmp_path):
         "import django; django.setup(); from django.core.mail import send_mail; "
         "send_mail('s', 'm', None, ['a@example.org'])"
     )
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "TOKEN_PEPPER"}}
-    env.update(
+    result = run_python(
         {
-            "DJANGO_SETTINGS_MODULE": "config.django.base",
-            "DOTENV_FILE": "",
             "SECRET_KEY": "s",
             "TOKEN_PEPPER": "p",
             "DEBUG": "false",
             "EMAIL_URL": f"filemail://{tmp_path}/mail",
-        }
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+        },
+        script,
     )
 
     assert result.returncode == 0, result.stderr

@@ -8,19 +8,9 @@ import pytest
 from django.core.cache import cache
 
 from integrations.baserow.fake import FakeError
-from tests.bridge_api.test_write_api import Scenario, attribuer, error
+from tests.bridge_api.test_write_api import attribuer, error
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_baserow")]
-
-
-@pytest.fixture
-def s(demo_baserow):
-    return Scenario(demo_baserow)
-
-
-@pytest.fixture
-def writer(client_for):
-    return client_for("write:attributions", "write:interventions", "read:*")
 
 
 def set_number_format(s, entity, name, *, places, negative=False, cached_formats_expire=True):
