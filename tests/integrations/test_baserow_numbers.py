@@ -117,6 +117,15 @@ def _real_world() -> tuple[BaserowClient, int]:
     url = os.environ.get("REAL_BASEROW_URL", "").rstrip("/")
     if not url:
         pytest.skip("REAL_BASEROW_URL is not set: the real Baserow scenarios are opt-in")
+    needed = (
+        "REAL_BASEROW_ADMIN_EMAIL",
+        "REAL_BASEROW_ADMIN_PASSWORD",
+        "REAL_BASEROW_WORKSPACE_ID",
+        "REAL_BASEROW_DB_TOKEN",
+    )
+    missing = [name for name in needed if not os.environ.get(name)]
+    if missing:
+        pytest.fail(f"REAL_BASEROW_URL is set but not {', '.join(missing)}: set them all")
     client = BaserowClient(
         base_url=url,
         database_token=os.environ["REAL_BASEROW_DB_TOKEN"],
