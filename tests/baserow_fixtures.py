@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 
 from integrations.baserow.connection import BaserowConnection, connect_fake, use_baserow
-from integrations.baserow.demo import build_demo_baserow
-from integrations.baserow.fake import FakeBaserow
+from integrations.fakes.baserow.fake import FakeBaserow
+from integrations.fakes.demo import build_demo_baserow
 
 TODAY = date(2026, 11, 22)
 _built: dict[str, object] = {}

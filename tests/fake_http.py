@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from integrations.fake_transport import Fake
+from integrations.fakes.transport import Fake
 
 
 @contextmanager

@@ -6,21 +6,23 @@ Baserow seeded with a realistic data set, so a fresh `make run` answers with rea
 
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from integrations.baserow.client import BaserowClient
-from integrations.baserow.fake import FakeBaserow
 from integrations.baserow.schema import SchemaMapping, load_mapping
-from integrations.fake_transport import fake_session
+
+if TYPE_CHECKING:  # the fake is imported only when demo mode or a test uses it
+    from integrations.fakes.baserow.fake import FakeBaserow
 
 
 @dataclass(frozen=True)
 class BaserowConnection:
     client: BaserowClient
     mapping: SchemaMapping
-    fake: FakeBaserow | None = None  # set in demo mode and in tests
+    fake: "FakeBaserow | None" = None  # set in demo mode and in tests
 
     @property
     def is_demo(self) -> bool:
@@ -33,7 +35,7 @@ _current: BaserowConnection | None = None
 
 def connection_from_settings() -> BaserowConnection:
     if not settings.BASEROW_URL:
-        from integrations.baserow.demo import build_demo_baserow
+        from integrations.fakes.demo import build_demo_baserow
 
         fake, mapping = build_demo_baserow(personnes=settings.BASEROW_DEMO_PERSONNES)
         return connect_fake(fake, mapping)
@@ -55,8 +57,10 @@ def client_from_settings() -> BaserowClient:
     )
 
 
-def client_for_fake(fake: FakeBaserow) -> BaserowClient:
+def client_for_fake(fake: "FakeBaserow") -> BaserowClient:
     """A client whose transport is the in-process fake (demo mode, tests)."""
+    from integrations.fakes.transport import fake_session
+
     return BaserowClient(
         base_url=fake.base_url,
         database_token=fake.database_token,
@@ -66,7 +70,7 @@ def client_for_fake(fake: FakeBaserow) -> BaserowClient:
     )
 
 
-def connect_fake(fake: FakeBaserow, mapping: SchemaMapping) -> BaserowConnection:
+def connect_fake(fake: "FakeBaserow", mapping: SchemaMapping) -> BaserowConnection:
     return BaserowConnection(client=client_for_fake(fake), mapping=mapping, fake=fake)
 
 

@@ -12,14 +12,16 @@ import json
 import threading
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import caches
 
 from integrations.docmost.client import DocmostClient
-from integrations.docmost.fake import FakeDocmost
-from integrations.fake_transport import fake_session
 from integrations.sealing import seal, unseal
+
+if TYPE_CHECKING:  # the fake is imported only when demo mode or a test uses it
+    from integrations.fakes.docmost.fake import FakeDocmost
 
 TOKEN_KEY = "docmost:token"  # noqa: S105 - a cache key, not a secret
 TOKEN_PURPOSE = "docmost-session-token"  # noqa: S105 - a key-derivation label, not a secret
@@ -61,7 +63,7 @@ def token_lifetime(token: str) -> int:
 @dataclass(frozen=True)
 class DocmostConnection:
     client: DocmostClient
-    fake: FakeDocmost | None = None
+    fake: "FakeDocmost | None" = None
 
     @property
     def is_demo(self) -> bool:
@@ -72,7 +74,9 @@ _lock = threading.Lock()
 _current: DocmostConnection | None = None
 
 
-def connect_fake(fake: FakeDocmost) -> DocmostConnection:
+def connect_fake(fake: "FakeDocmost") -> DocmostConnection:
+    from integrations.fakes.transport import fake_session
+
     client = DocmostClient(
         base_url=fake.base_url, email=fake.email, password=fake.password, session=fake_session(fake)
     )
@@ -81,6 +85,8 @@ def connect_fake(fake: FakeDocmost) -> DocmostConnection:
 
 def connection_from_settings() -> DocmostConnection:
     if not settings.DOCMOST_URL:
+        from integrations.fakes.docmost.fake import FakeDocmost
+
         return connect_fake(FakeDocmost(base_url="http://docmost.demo"))
     client = DocmostClient(
         base_url=settings.DOCMOST_URL,

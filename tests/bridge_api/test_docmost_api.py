@@ -5,7 +5,7 @@ import pytest
 from bridge_api.docmost_writes import default_space_slug, page_url_path, slugify_title
 from bridge_api.models import AuditEntry, IdempotencyRecord
 from integrations.docmost.connection import connect_fake, use_docmost
-from integrations.docmost.fake import FakeDocmost
+from integrations.fakes.docmost.fake import FakeDocmost
 
 pytestmark = pytest.mark.django_db
 

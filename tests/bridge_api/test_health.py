@@ -10,8 +10,8 @@ from django.test import override_settings
 from bridge_api.health import readiness_forget
 from integrations.baserow.connection import BaserowConnection, use_baserow
 from integrations.docmost.connection import DocmostConnection, connect_fake, use_docmost
-from integrations.docmost.fake import FakeDocmost
-from integrations.fake_transport import install_in_responses
+from integrations.fakes.docmost.fake import FakeDocmost
+from integrations.fakes.transport import install_in_responses
 
 pytestmark = pytest.mark.django_db
 

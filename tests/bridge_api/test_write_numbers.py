@@ -7,7 +7,7 @@ Baserow validates a number's text against the field's decimal places (`"2.00"` i
 import pytest
 from django.core.cache import cache
 
-from integrations.baserow.fake import FakeError
+from integrations.fakes.baserow.fake import FakeError
 from tests.bridge_api.test_write_api import attribuer, error
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_baserow")]

@@ -16,11 +16,11 @@ import requests
 
 from integrations.baserow.client import BaserowClient
 from integrations.baserow.connection import client_for_fake
-from integrations.baserow.fake import FakeBaserow, http_webhook_sender
 from integrations.docmost.client import DocmostClient, DocmostError
 from integrations.docmost.connection import connect_fake
-from integrations.docmost.fake import FakeDocmost
-from integrations.fake_transport import fake_session
+from integrations.fakes.baserow.fake import FakeBaserow, http_webhook_sender
+from integrations.fakes.docmost.fake import FakeDocmost
+from integrations.fakes.transport import fake_session
 
 BASEROW_VARS = (
     "REAL_BASEROW_URL",

@@ -12,8 +12,8 @@ from integrations.baserow.client import (
     BaserowUnavailable,
     Filters,
 )
-from integrations.baserow.fake import FakeBaserow
-from integrations.fake_transport import install_in_responses
+from integrations.fakes.baserow.fake import FakeBaserow
+from integrations.fakes.transport import install_in_responses
 
 
 @pytest.fixture

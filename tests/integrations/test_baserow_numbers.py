@@ -31,8 +31,8 @@ from integrations.baserow.client import (
     Filters,
 )
 from integrations.baserow.connection import client_for_fake
-from integrations.baserow.fake import FakeBaserow
 from integrations.baserow.numbers import NumberFormat, baserow_number
+from integrations.fakes.baserow.fake import FakeBaserow
 
 # name: (number_decimal_places, number_negative)
 FIELDS = {"n0": (0, False), "n1": (1, False), "n2": (2, False), "n2neg": (2, True)}

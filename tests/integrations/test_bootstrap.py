@@ -12,9 +12,9 @@ from django.core.management import CommandError, call_command
 from integrations.baserow.bootstrap import BootstrapReport, baserow_bootstrap
 from integrations.baserow.client import BaserowClient
 from integrations.baserow.connection import client_for_fake
-from integrations.baserow.fake import FakeBaserow
 from integrations.baserow.schema import ENTITIES, SCHEMA, FieldSpec, parse_mapping, primary_field
-from integrations.fake_transport import install_in_responses
+from integrations.fakes.baserow.fake import FakeBaserow
+from integrations.fakes.transport import install_in_responses
 
 SCHEMA_PATHS = ("/api/database/tables/", "/api/database/fields/")
 

@@ -22,8 +22,8 @@ from integrations.docmost.client import (
     DocmostVerificationError,
     verification_text,
 )
-from integrations.docmost.fake import FakeDocmost, FakeError
-from integrations.fake_transport import install_in_responses
+from integrations.fakes.docmost.fake import FakeDocmost, FakeError
+from integrations.fakes.transport import install_in_responses
 
 UNKNOWN_UUID = "0198f4d1-3c2a-7e8b-9f01-23456789abcd"
 

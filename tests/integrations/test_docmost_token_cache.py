@@ -16,8 +16,8 @@ from integrations.docmost.connection import (
     CacheTokenStore,
     token_lifetime,
 )
-from integrations.docmost.fake import TOKEN_LIFETIME, FakeDocmost
-from integrations.fake_transport import fake_session
+from integrations.fakes.docmost.fake import TOKEN_LIFETIME, FakeDocmost
+from integrations.fakes.transport import fake_session
 from integrations.sealing import seal, unseal
 
 

@@ -14,8 +14,8 @@ from integrations.baserow.client import (
     Condition,
     Filters,
 )
-from integrations.baserow.fake import FakeBaserow
-from integrations.fake_transport import fake_session
+from integrations.fakes.baserow.fake import FakeBaserow
+from integrations.fakes.transport import fake_session
 
 ORDER_20 = r"^\d+\.\d{20}$"
 

@@ -12,8 +12,8 @@ from integrations.baserow.client import (
     BaserowRequestError,
 )
 from integrations.baserow.connection import client_for_fake
-from integrations.baserow.fake import FakeBaserow
-from integrations.fake_transport import fake_session
+from integrations.fakes.baserow.fake import FakeBaserow
+from integrations.fakes.transport import fake_session
 
 RESPONSE_KEYS = {
     "id", "events", "event_config", "headers", "calls", "created_on", "updated_on",

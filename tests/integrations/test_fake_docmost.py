@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import requests
 
-from integrations.docmost.fake import FakeDocmost
-from integrations.fake_transport import fake_session
+from integrations.fakes.docmost.fake import FakeDocmost
+from integrations.fakes.transport import fake_session
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "docmost"
 UUID_V7 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")

@@ -6,9 +6,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from integrations.baserow.fake import WebhookDelivery
 from integrations.docmost.connection import connect_fake, use_docmost
-from integrations.docmost.fake import FakeDocmost
+from integrations.fakes.baserow.fake import WebhookDelivery
+from integrations.fakes.docmost.fake import FakeDocmost
 
 SECRET = "s3cr3t-webhook-value-0123456789abcdef"
 HEADER = "X-Bridge-Webhook-Secret"

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from integrations.docmost.connection import docmost
-from integrations.docmost.fake import _markdown_to_json
+from integrations.fakes.docmost.fake import _markdown_to_json
 from sync.models import EntityLink
 from sync.services import markdown_text
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from integrations.baserow.bootstrap import baserow_bootstrap
 from integrations.baserow.client import BaserowClient
-from integrations.baserow.fake import FakeBaserow
 from integrations.baserow.schema import SchemaMapping
+from integrations.fakes.baserow.fake import FakeBaserow
 
 FIRST_NAMES = [
     "Pierre",
