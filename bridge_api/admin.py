@@ -5,7 +5,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from bridge_api.models import AuditEntry, BlockedPeer
+from bridge_api.models import BlockedPeer
+from hub.models import AuditEntry
 
 
 @admin.register(AuditEntry)

@@ -6,4 +6,4 @@ class BridgeApiConfig(AppConfig):
     verbose_name = "Bridge API"
 
     def ready(self) -> None:
-        from bridge_api import startup  # noqa: F401  (registers the system checks)
+        from bridge_api import schema_auth, startup  # noqa: F401  (OpenAPI scheme, system checks)

@@ -21,7 +21,7 @@ from django_ratelimit.core import get_usage
 from prometheus_client import Counter
 
 from bridge_api.client_ip import peer_address
-from bridge_api.errors import BridgeError, ErrorCode
+from hub.errors import ApplicationError, ErrorCode
 
 logger = logging.getLogger("bridge.auth")
 
@@ -44,9 +44,9 @@ def _usage(request: HttpRequest, *, door: str, increment: bool) -> dict[str, Any
     )
 
 
-def _refusal(door: str, usage: dict[str, Any]) -> BridgeError:
+def _refusal(door: str, usage: dict[str, Any]) -> ApplicationError:
     retry_after = max(1, int(usage["time_left"]))
-    return BridgeError(
+    return ApplicationError(
         ErrorCode.RATE_LIMITED,
         f"Too many failed authentications from this address; retry in {retry_after} s "
         "with a valid credential.",

@@ -21,10 +21,10 @@ from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from bridge_api.errors import BridgeError, ErrorCode, error_body
-from bridge_api.locks import LOCK_EXPIRY_SECONDS
-from bridge_api.logging import current_request_id
-from bridge_api.models import AuditEntry, IdempotencyRecord
+from hub.errors import ApplicationError, ErrorCode, error_body
+from hub.locks import LOCK_EXPIRY_SECONDS
+from hub.logging import current_request_id
+from hub.models import AuditEntry, IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 LIFETIME = timedelta(hours=24)
@@ -87,20 +87,20 @@ def _claim(token_key_id: str, key: str, digest: str) -> tuple[IdempotencyRecord,
             if _abandoned(existing) and _settle_abandoned(existing):
                 continue
             return existing, False
-    raise BridgeError(ErrorCode.CONFLICT, "This Idempotency-Key is contended; retry.")
+    raise ApplicationError(ErrorCode.CONFLICT, "This Idempotency-Key is contended; retry.")
 
 
 def _settle_failure(record: IdempotencyRecord, exc: BaseException) -> None:
     """A request that failed before writing anything may be retried with its key; one that
     failed after a write (the audit trail shows it) keeps its error, so a retry cannot write a
     second time."""
-    from bridge_api.errors import to_bridge_error
+    from bridge_api.errors import to_application_error
 
     wrote = AuditEntry.objects.filter(request_id=current_request_id()).exists()
     if not wrote or not isinstance(exc, Exception):
         record.delete()
         return
-    error = to_bridge_error(exc)
+    error = to_application_error(exc)
     record.completed = True
     record.status_code = error.status_code
     record.response_body = error_body(
@@ -118,7 +118,7 @@ def idempotent(method: Callable[..., Response]) -> Callable[..., Response]:
         if key is None or request.auth is None:
             return method(view, request, *args, **kwargs)
         if not key or len(key) > 255 or not key.isprintable():
-            raise BridgeError(
+            raise ApplicationError(
                 ErrorCode.VALIDATION_ERROR,
                 details={HEADER: ["Must be 1 to 255 printable characters."]},
             )
@@ -126,13 +126,13 @@ def idempotent(method: Callable[..., Response]) -> Callable[..., Response]:
         record, claimed = _claim(request.auth.key_id, key, digest)  # type: ignore[union-attr]
         if not claimed:
             if record.request_hash != digest:
-                raise BridgeError(
+                raise ApplicationError(
                     ErrorCode.CONFLICT,
                     "This Idempotency-Key was already used for a different request.",
                     details={HEADER: key},
                 )
             if not record.completed:
-                raise BridgeError(
+                raise ApplicationError(
                     ErrorCode.CONFLICT,
                     "A request with this Idempotency-Key is still being processed; retry later.",
                     details={HEADER: key},

@@ -10,14 +10,15 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 
-from bridge_api.errors import ErrorCode, bridge_error_response, error_response, payload_too_large
-from bridge_api.logging import (
+from bridge_api.errors import application_error_response, error_response, payload_too_large
+from bridge_api.metrics import HTTP_DURATION, HTTP_REQUESTS
+from hub.errors import ErrorCode
+from hub.logging import (
     reset_client_request_id,
     reset_request_id,
     set_client_request_id,
     set_request_id,
 )
-from bridge_api.metrics import HTTP_DURATION, HTTP_REQUESTS
 
 logger = logging.getLogger("bridge.request")
 
@@ -130,7 +131,7 @@ def _buffer_terminated_body(request: HttpRequest, *, limit: int) -> HttpResponse
         chunks.append(chunk)
         size += len(chunk)
     if size > limit:
-        return bridge_error_response(payload_too_large(limit))
+        return application_error_response(payload_too_large(limit))
     body = b"".join(chunks)
     request.META["CONTENT_LENGTH"] = str(len(body))
     request._stream = io.BytesIO(body)  # what WSGIRequest reads the body from
@@ -160,7 +161,7 @@ class BodySizeLimitMiddleware:
                     details={"Content-Length": [declared[:32]]},
                 )
             if int(declared) > limit:
-                return bridge_error_response(payload_too_large(limit))
+                return application_error_response(payload_too_large(limit))
         elif _is_chunked(request):
             refused = _buffer_terminated_body(request, limit=limit)
             if refused is not None:

@@ -6,7 +6,7 @@ from typing import Any
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 
-from bridge_api.errors import ErrorCode
+from hub.errors import ErrorCode
 from tokens.scopes import Access, Scope
 
 ERROR_ENVELOPE_REF = {"$ref": "#/components/schemas/ErrorEnvelope"}

@@ -21,8 +21,8 @@ from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
 from bridge_api.auth_failures import auth_failure_record, auth_failures_refuse_blocked
-from bridge_api.errors import BridgeError, ErrorCode
 from bridge_api.metrics import RATE_LIMITER_UNAVAILABLE
+from hub.errors import ApplicationError, ErrorCode
 from tokens.models import Token
 
 logger = logging.getLogger("bridge.ratelimit")
@@ -59,13 +59,13 @@ def rate_limit_enforce(
     retry_after = max(1, int(usage["time_left"]))
     if usage["limit"] == 0:  # the cache failed and the limiter is configured fail-closed
         logger.warning("bridge.ratelimit.cache-unavailable", extra={"fail": "closed"})
-        raise BridgeError(
+        raise ApplicationError(
             ErrorCode.RATE_LIMITED,
             "Rate limiting is unavailable and configured to fail closed; retry shortly.",
             details={"retry_after": retry_after},
             headers={"Retry-After": str(retry_after)},
         )
-    raise BridgeError(
+    raise ApplicationError(
         ErrorCode.RATE_LIMITED,
         f"Rate limit of {rate} for {limit_class} requests exceeded; retry in {retry_after} s.",
         details={"retry_after": retry_after, "limit_class": limit_class, "limit": rate},

@@ -1,10 +1,12 @@
-"""Routes of the read API under /api/v1/."""
+"""Routes of the REST API: /api/v1/ (reads, writes, Docmost, sync, tokens) and the webhooks."""
 
 from django.urls import path
 
-from bridge_api import views_docmost as d
-from bridge_api import views_read as v
-from bridge_api import views_write as w
+from bridge_api.views import docmost as d
+from bridge_api.views import read as v
+from bridge_api.views import sync as s
+from bridge_api.views import tokens as t
+from bridge_api.views import write as w
 
 urlpatterns = [
     path("personnes", v.PersonneListView.as_view()),
@@ -35,4 +37,26 @@ urlpatterns = [
     path("docmost/pages/<str:page_id>", d.DocmostPageUpdateView.as_view()),
     path("docmost/collections", d.DocmostCollectionCreateView.as_view()),
     path("docmost/share-links", d.DocmostShareLinkCreateView.as_view()),
+]
+
+docmost_webhook_urlpatterns = [
+    path("", s.DocmostWebhookView.as_view(), name="docmost-webhook"),
+]
+
+webhook_urlpatterns = [
+    path("<str:kind>/", s.BaserowWebhookView.as_view(), name="baserow-webhook"),
+]
+
+sync_urlpatterns = [
+    path("events/<int:pk>/replay", s.ReplayEventView.as_view()),
+    path("status", s.SyncStatusView.as_view()),
+    path("projet/<int:pk>", s.ForceSyncProjetView.as_view()),
+    path("formation/<int:pk>", s.ForceSyncFormationView.as_view()),
+    path("all", s.FullSyncView.as_view()),
+    path("reconcile", s.ReconcileView.as_view()),
+    path("runs/<int:pk>/resume", s.ResumeRunView.as_view()),
+]
+
+token_urlpatterns = [
+    path("me", t.TokenMeView.as_view(), name="tokens-me"),
 ]

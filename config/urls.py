@@ -4,28 +4,28 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from bridge_api import views as api_views
-from sync import urls as sync_urls
+from bridge_api import urls as api_urls
+from bridge_api.views import ops
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/health", api_views.HealthView.as_view(), name="health"),
-    path("api/ready", api_views.ReadyView.as_view(), name="ready"),
-    path("api/metrics", api_views.MetricsView.as_view(), name="metrics"),
-    path("api/schema/", api_views.SchemaView.as_view(), name="schema"),
-    path("api/docs/", api_views.SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("api/redoc/", api_views.RedocView.as_view(url_name="schema"), name="redoc"),
-    path("api/v1/tokens/", include("tokens.urls")),
-    path("api/v1/", include("bridge_api.urls")),
-    path("api/v1/sync/", include(sync_urls.api_urlpatterns)),
-    path("api/webhooks/baserow/", include(sync_urls.webhook_urlpatterns)),
-    path("api/webhooks/docmost/", include(sync_urls.docmost_webhook_urlpatterns)),
+    path("api/health", ops.HealthView.as_view(), name="health"),
+    path("api/ready", ops.ReadyView.as_view(), name="ready"),
+    path("api/metrics", ops.MetricsView.as_view(), name="metrics"),
+    path("api/schema/", ops.SchemaView.as_view(), name="schema"),
+    path("api/docs/", ops.SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", ops.RedocView.as_view(url_name="schema"), name="redoc"),
+    path("api/v1/tokens/", include(api_urls.token_urlpatterns)),
+    path("api/v1/", include(api_urls.urlpatterns)),
+    path("api/v1/sync/", include(api_urls.sync_urlpatterns)),
+    path("api/webhooks/baserow/", include(api_urls.webhook_urlpatterns)),
+    path("api/webhooks/docmost/", include(api_urls.docmost_webhook_urlpatterns)),
 ]
 
 if settings.BRIDGE_BENCH_FLOOR:
-    urlpatterns.append(path("api/_bench/floor", api_views.BenchFloorView.as_view()))
+    urlpatterns.append(path("api/_bench/floor", ops.BenchFloorView.as_view()))
 
-urlpatterns.append(re_path(r"^api(?:/.*)?$", api_views.not_found, name="api-not-found"))
+urlpatterns.append(re_path(r"^api(?:/.*)?$", ops.not_found, name="api-not-found"))
 
 handler400 = "bridge_api.errors.handler400"
 handler403 = "bridge_api.errors.handler403"

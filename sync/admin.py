@@ -9,8 +9,9 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
 
+from hub.models import Alert, EchoLedgerEntry
 from sync import services
-from sync.models import Alert, EchoLedgerEntry, EntityLink, SyncRun, WebhookEvent
+from sync.models import EntityLink, SyncRun, WebhookEvent
 
 
 @admin.register(WebhookEvent)

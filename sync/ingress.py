@@ -32,7 +32,8 @@ from django.db import DataError, IntegrityError, transaction
 from django.http import HttpRequest
 from prometheus_client import Counter
 
-from sync.models import Alert, WebhookEvent
+from hub.models import Alert
+from sync.models import WebhookEvent
 
 logger = logging.getLogger("bridge.webhook")
 

@@ -19,16 +19,17 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from bridge_api import tasks as notifications
-from bridge_api.errors import BridgeError, ErrorCode
-from bridge_api.locks import entity_locks
-from bridge_api.repository import Repository
 from domain.errors import NotFound
+from hub import notifications
+from hub.echo import echo_digest
+from hub.errors import ApplicationError, ErrorCode
+from hub.locks import entity_locks
+from hub.models import Alert, EchoLedgerEntry
+from hub.repository import Repository
 from integrations.baserow.client import BaserowError
 from integrations.docmost.client import DocmostError
 from sync import services
-from sync.echo import echo_digest
-from sync.models import Alert, EchoLedgerEntry, EntityLink, SyncRun
+from sync.models import EntityLink, SyncRun
 
 logger = logging.getLogger("bridge.sync")
 SYNCED_ENTITIES = ("formation", "projet")
@@ -49,7 +50,7 @@ def sync_run_start(*, kind: str, enqueue: bool = True) -> SyncRun:
     """A new run of `kind` (one at a time), queued as a task unless the caller runs it."""
     running = SyncRun.objects.filter(status=SyncRun.Status.RUNNING, kind=kind).first()
     if running is not None:
-        raise BridgeError(
+        raise ApplicationError(
             ErrorCode.CONFLICT,
             f"A {kind} run is already in progress (run {running.pk}); resume or wait for it.",
             details={"run_id": running.pk},
@@ -69,9 +70,9 @@ def _enqueue(run_id: int) -> None:
 def sync_run_resume(*, run_id: int, enqueue: bool = True) -> SyncRun:
     run = SyncRun.objects.filter(pk=run_id).first()
     if run is None:
-        raise BridgeError(ErrorCode.NOT_FOUND, f"No sync run {run_id}.")
+        raise ApplicationError(ErrorCode.NOT_FOUND, f"No sync run {run_id}.")
     if run.status == SyncRun.Status.DONE:
-        raise BridgeError(ErrorCode.CONFLICT, f"Run {run_id} is finished.")
+        raise ApplicationError(ErrorCode.CONFLICT, f"Run {run_id} is finished.")
     run.status = SyncRun.Status.RUNNING
     run.save(update_fields=["status", "updated_at"])
     if enqueue:
@@ -135,7 +136,7 @@ def _sync_projets(repo: Repository, projets: list[Any], run: SyncRun) -> None:
         try:
             with entity_locks(f"sync:projet:{projet.id}"):
                 outcome = services.projet_page_ensure(projet, taches[projet.id])
-        except (DocmostError, BridgeError) as exc:
+        except (DocmostError, ApplicationError) as exc:
             run.errors += 1
             run.last_error = f"projet {projet.id}: {exc}"[:2000]
             continue
@@ -177,7 +178,7 @@ def _sync_formations(formations: list[Any], run: SyncRun) -> None:
     for formation in formations:
         try:
             outcome = services.sync_formation(formation.id)
-        except (DocmostError, BridgeError, NotFound) as exc:
+        except (DocmostError, ApplicationError, NotFound) as exc:
             run.errors += 1
             run.last_error = f"formation {formation.id}: {exc}"[:2000]
             continue

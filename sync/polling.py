@@ -42,10 +42,10 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from bridge_api.locks import entity_locks
-from bridge_api.writes import Actor, Writer
 from domain.entities import CompteRendu
 from domain.errors import NotFound
+from hub.ledger import Actor, Writer
+from hub.locks import entity_locks
 from integrations.baserow.client import Filters
 from integrations.docmost.client import PAGE_LIMIT_MAX, DocmostClient, DocmostUnavailable
 from integrations.docmost.connection import docmost

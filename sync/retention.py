@@ -16,8 +16,8 @@ from django.conf import settings
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from bridge_api.models import IdempotencyRecord
-from sync.models import Alert, EchoLedgerEntry, WebhookEvent
+from hub.models import Alert, EchoLedgerEntry, IdempotencyRecord
+from sync.models import WebhookEvent
 
 logger = logging.getLogger("bridge.sync")
 

@@ -32,37 +32,37 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connection, transaction
 from django.db.models import Count, Min, Q
+from django.dispatch import receiver
 from django.utils import timezone
 
-from bridge_api import tasks as notifications
-from bridge_api.cache import (
-    cache_invalidate_formation,
-    cache_invalidate_personne,
-    cache_invalidate_projet,
-)
-from bridge_api.errors import BridgeError, ErrorCode
-from bridge_api.locks import entity_locks
-from bridge_api.repository import Repository
-from bridge_api.writes import (
-    Actor,
-    alert_if_over_agency_capacity,
-    docmost_ids_write_back,
-    formation_close_if_complete,
-)
 from domain.errors import NotFound
 from domain.rollups import personne_capacity
+from hub import notifications
+from hub.cache import cache_invalidate_formation, cache_invalidate_personne, cache_invalidate_projet
+from hub.echo import echo_matches
+from hub.errors import ApplicationError, ErrorCode
+from hub.ledger import Actor, docmost_ids_write_back
+from hub.locks import entity_locks
+from hub.models import Alert
+from hub.repository import Repository
+from hub.services.formations import formation_close_if_complete
+from hub.services.interventions import alert_if_over_agency_capacity
+from hub.services.projets import projet_statut_changed
 from integrations.baserow.client import BaserowUnavailable
 from integrations.baserow.connection import baserow
-from integrations.docmost.client import DocmostUnavailable
+from integrations.docmost.client import DocmostError, DocmostUnavailable
 from integrations.docmost.connection import docmost
-from sync.echo import echo_matches
 from sync.ingress import KIND_ENTITY, is_noise, is_test_call
-from sync.models import Alert, EntityLink, WebhookEvent
+from sync.models import EntityLink, WebhookEvent
 
 logger = logging.getLogger("bridge.sync")
 SYNC_ACTOR = Actor(token_name="sync (Baserow webhook)")  # noqa: S106 - a label, not a secret
 # Failures expected to go away by themselves (logged without a traceback).
-TRANSIENT: tuple[type[BaseException], ...] = (BaserowUnavailable, DocmostUnavailable, BridgeError)
+TRANSIENT: tuple[type[BaseException], ...] = (
+    BaserowUnavailable,
+    DocmostUnavailable,
+    ApplicationError,
+)
 
 
 def lease() -> timedelta:
@@ -198,9 +198,9 @@ def event_replay(*, event_id: int) -> WebhookEvent:
 
     event = WebhookEvent.objects.filter(pk=event_id).first()
     if event is None:
-        raise BridgeError(ErrorCode.NOT_FOUND, f"No inbox event {event_id}.")
+        raise ApplicationError(ErrorCode.NOT_FOUND, f"No inbox event {event_id}.")
     if event.status == WebhookEvent.Status.QUARANTINED:
-        raise BridgeError(
+        raise ApplicationError(
             ErrorCode.CONFLICT, "A quarantined event cannot be replayed: its payload is malformed."
         )
     event.status = WebhookEvent.Status.PENDING
@@ -405,7 +405,7 @@ def markdown_text(value: Any) -> str:
 
 
 def projet_markdown(projet: Any, client_name: str, taches: list[Any]) -> str:
-    from bridge_api.representations import num
+    from hub.representations import num
 
     text = markdown_text
     lines = [
@@ -688,3 +688,14 @@ def cache_delete_pattern(pattern: str) -> None:
         delete_pattern(pattern)
     else:  # the in-process cache of the zero-configuration mode, or no cache at all
         cache.clear()
+
+
+@receiver(projet_statut_changed)
+def projet_page_refresh(sender: Any, *, projet_id: int, **kwargs: Any) -> str:
+    """The projet page shows its new statut. Baserow is already right: a Docmost failure here is
+    reported as an outcome (the next reconciliation, or a force sync, refreshes the page), not as
+    an error that would invite a retry of a write that happened."""
+    try:
+        return sync_projet(projet_id)
+    except (DocmostError, ApplicationError) as exc:
+        return f"page refresh pending ({exc}); a force sync or the reconciliation will do it"

@@ -61,13 +61,13 @@ def execute_sync_run(run_id: int) -> str:
 @shared_task(name="sync.reconcile")
 def reconcile() -> int | None:
     """Beat task: start a reconciliation unless one is running."""
-    from bridge_api.errors import BridgeError
+    from hub.errors import ApplicationError
     from sync.models import SyncRun
     from sync.orchestration import sync_run_start
 
     try:
         return sync_run_start(kind=SyncRun.Kind.RECONCILIATION).pk
-    except BridgeError:
+    except ApplicationError:
         return None
 
 

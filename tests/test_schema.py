@@ -77,7 +77,7 @@ def test_the_served_schema_is_built_once_per_process(client, monkeypatch):
     """Building the document costs hundreds of ms of CPU: a public endpoint must not redo it."""
     from drf_spectacular.generators import SchemaGenerator
 
-    from bridge_api.views import SchemaView
+    from bridge_api.views.ops import SchemaView
 
     monkeypatch.setattr(SchemaView, "_document", None)
     builds = []

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tokens.views import TokenMeView
+from bridge_api.views.tokens import TokenMeView
 
 urlpatterns = [
     path("me", TokenMeView.as_view(), name="tokens-me"),

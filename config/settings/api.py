@@ -4,8 +4,8 @@ from config.env import env
 from integrations.baserow.schema import SCHEMA
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["tokens.authentication.BearerTokenAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["tokens.permissions.HasScope"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["bridge_api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["bridge_api.permissions.HasScope"],
     "DEFAULT_THROTTLE_CLASSES": ["bridge_api.throttling.TokenRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["bridge_api.parsers.BridgeJSONParser"],

@@ -9,8 +9,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "request_context": {"()": "bridge_api.logging.RequestContextFilter"},
-        "redact_secrets": {"()": "bridge_api.logging.RedactSecretsFilter"},
+        "request_context": {"()": "hub.logging.RequestContextFilter"},
+        "redact_secrets": {"()": "hub.logging.RedactSecretsFilter"},
     },
     "formatters": {
         "json": {

@@ -2,8 +2,8 @@
 
 import pytest
 
-from bridge_api.docmost_writes import default_space_slug, page_url_path, slugify_title
-from bridge_api.models import AuditEntry, IdempotencyRecord
+from hub.models import AuditEntry, IdempotencyRecord
+from hub.services.docmost import default_space_slug, page_url_path, slugify_title
 from integrations.docmost.connection import connect_fake, use_docmost
 from integrations.fakes.docmost.fake import FakeDocmost
 

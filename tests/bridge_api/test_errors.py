@@ -253,7 +253,7 @@ def test_forbidden_scope_names_the_missing_scope(client_for):
     ],
 )
 def test_baserow_failures_map_to_unavailable_or_rejected(exc, code):
-    from bridge_api.errors import to_bridge_error
+    from bridge_api.errors import to_application_error
     from integrations.baserow import client
 
     raised = {
@@ -267,7 +267,7 @@ def test_baserow_failures_map_to_unavailable_or_rejected(exc, code):
         ),
     }[exc]
 
-    error = to_bridge_error(raised)
+    error = to_application_error(raised)
 
     assert error.code.name == code
     assert error.status_code == 502

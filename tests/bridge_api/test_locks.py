@@ -7,8 +7,8 @@ import pytest
 from django.conf import settings
 from django_redis import get_redis_connection
 
-from bridge_api import locks
-from bridge_api.errors import BridgeError
+from hub import locks
+from hub.errors import ApplicationError
 
 
 def _key(name: str) -> str:
@@ -41,7 +41,7 @@ def test_a_holder_working_longer_than_the_ttl_keeps_its_lock(short_ttl):
     held.wait(5)
     try:
         time.sleep(2.5)  # more than twice the TTL
-        with pytest.raises(BridgeError), locks.entity_locks("slow"):
+        with pytest.raises(ApplicationError), locks.entity_locks("slow"):
             pass
     finally:
         done.set()
@@ -54,7 +54,7 @@ def test_a_lock_left_by_a_dead_holder_is_free_after_its_ttl(short_ttl):
     # What a killed process leaves: the key, its token, and nobody renewing it.
     redis = get_redis_connection("default")
     redis.set(_key("orphan"), "token-of-a-dead-worker", px=locks.LOCK_TTL_SECONDS * 1000)
-    with pytest.raises(BridgeError), locks.entity_locks("orphan"):
+    with pytest.raises(ApplicationError), locks.entity_locks("orphan"):
         pass
 
     time.sleep(locks.LOCK_TTL_SECONDS + 0.2)

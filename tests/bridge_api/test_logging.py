@@ -3,7 +3,7 @@ import logging
 
 import pytest
 
-from bridge_api.logging import RedactSecretsFilter, redact
+from hub.logging import RedactSecretsFilter, redact
 
 pytestmark = pytest.mark.django_db
 

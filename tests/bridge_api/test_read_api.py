@@ -6,7 +6,7 @@ import pytest
 from django.test import override_settings
 from django_redis import get_redis_connection
 
-from bridge_api.cache import cache_invalidate_formation, cache_invalidate_personne
+from hub.cache import cache_invalidate_formation, cache_invalidate_personne
 from integrations.fakes.baserow.fake import FakeBaserow
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_baserow")]

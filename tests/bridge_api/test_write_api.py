@@ -8,9 +8,8 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from bridge_api.models import AuditEntry, IdempotencyRecord
-from sync.echo import echo_matches
-from sync.models import Alert, EchoLedgerEntry
+from hub.echo import echo_matches
+from hub.models import Alert, AuditEntry, EchoLedgerEntry, IdempotencyRecord
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_baserow")]
 
@@ -527,7 +526,7 @@ def _abandon(client, key, request_id):
 
     from django.utils import timezone
 
-    from bridge_api.locks import LOCK_EXPIRY_SECONDS
+    from hub.locks import LOCK_EXPIRY_SECONDS
 
     record = IdempotencyRecord.objects.create(
         token_key_id=client.token.key_id, key=key, request_hash="x", request_id=request_id
@@ -566,14 +565,15 @@ def test_a_crashed_key_that_had_written_is_not_written_again(writer, s, monkeypa
 
     from django.utils import timezone
 
-    from bridge_api import idempotency, writes
-    from bridge_api.locks import LOCK_EXPIRY_SECONDS
+    from bridge_api import idempotency
+    from hub.locks import LOCK_EXPIRY_SECONDS
+    from hub.services import attributions as writes
 
     def process_dies(*args, **kwargs):
         raise RuntimeError("the worker was killed")
 
     # The attribution is written, then the process dies before it can settle the key.
-    monkeypatch.setattr(writes, "_formation_of", process_dies)
+    monkeypatch.setattr(writes, "formation_of", process_dies)
     monkeypatch.setattr(idempotency, "_settle_failure", lambda record, exc: None)
     path = f"/api/v1/modules/{s.module}/attribuer"
     body = {"personne_id": s.ana, "heures": 2}
@@ -668,7 +668,7 @@ def test_without_the_locks_the_same_race_overbooks(make_token, s, monkeypatch):
     """Shows the race test can fail: with the locks removed both requests pass RG-01."""
     import contextlib
 
-    from bridge_api import writes
+    from hub.services import attributions as writes
 
     monkeypatch.setattr(writes, "entity_locks", lambda *names: contextlib.nullcontext())
     token = make_token(scopes=["write:attributions"]).plaintext
@@ -677,13 +677,13 @@ def test_without_the_locks_the_same_race_overbooks(make_token, s, monkeypatch):
 
 
 def test_a_key_cannot_write_twice_after_a_failure_past_the_first_write(writer, s, monkeypatch):
-    from bridge_api import writes
+    from hub.services import attributions as writes
     from integrations.baserow.client import BaserowUnavailable
 
     def baserow_gone(*args, **kwargs):
         raise BaserowUnavailable("Baserow answered 503 to rows.get.")
 
-    monkeypatch.setattr(writes, "_formation_of", baserow_gone)  # fails after the row is written
+    monkeypatch.setattr(writes, "formation_of", baserow_gone)  # fails after the row is written
     path = f"/api/v1/modules/{s.module}/attribuer"
     body = {"personne_id": s.ana, "heures": 2}
     first = writer.post(path, body, format="json", HTTP_IDEMPOTENCY_KEY="partial")

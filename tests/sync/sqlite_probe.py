@@ -89,8 +89,9 @@ def _redelivery() -> dict[str, Any]:
     from django.core.management import call_command
     from django.test import Client
 
+    from hub.models import Alert
     from integrations.baserow.connection import baserow
-    from sync.models import Alert, WebhookEvent
+    from sync.models import WebhookEvent
 
     call_command("migrate", verbosity=0)
     client = Client(raise_request_exception=False, HTTP_HOST="localhost")

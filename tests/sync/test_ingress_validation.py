@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from hub.models import Alert
 from sync import ingress
-from sync.models import Alert, WebhookEvent
+from sync.models import WebhookEvent
 from tests.sync.conftest import SECRET
 
 pytestmark = pytest.mark.django_db

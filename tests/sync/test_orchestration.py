@@ -5,9 +5,10 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from hub.models import Alert
 from integrations.docmost.client import DocmostUnavailable
 from sync import orchestration, services
-from sync.models import Alert, EntityLink, SyncRun
+from sync.models import EntityLink, SyncRun
 from tests.sync.test_webhooks import pages_titled
 
 pytestmark = pytest.mark.django_db

@@ -5,11 +5,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from freezegun import freeze_time
 
-from bridge_api.models import AuditEntry
+from hub.models import AuditEntry, EchoLedgerEntry
 from integrations.docmost.client import DocmostClient, DocmostUnavailable
 from integrations.docmost.connection import docmost
 from sync import polling
-from sync.models import DocmostPollState, EchoLedgerEntry, EntityLink
+from sync.models import DocmostPollState, EntityLink
 from sync.polling import PollResult, page_hash, poll_docmost, poll_docmost_task
 
 pytestmark = [pytest.mark.django_db]

@@ -14,9 +14,10 @@ import pytest
 from django.utils import timezone
 from freezegun import freeze_time
 
+from hub.models import Alert
 from sync import tasks
 from sync.ingress import RECEIVED
-from sync.models import Alert, EntityLink, WebhookEvent
+from sync.models import EntityLink, WebhookEvent
 from tests.sync.conftest import HEADER, SECRET
 from tests.sync.test_webhooks import new_projet
 

@@ -11,9 +11,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from bridge_api.models import IdempotencyRecord
+from hub.models import Alert, EchoLedgerEntry, IdempotencyRecord
 from sync import tasks
-from sync.models import Alert, EchoLedgerEntry, WebhookEvent
+from sync.models import WebhookEvent
 from sync.retention import delete_in_batches, retention_prune
 from tokens.models import TokenSecret
 from tokens.services import TokenValidationError, token_create, token_rotate

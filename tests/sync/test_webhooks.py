@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 from freezegun import freeze_time
 
+from hub.models import Alert
 from sync import ingress, services, tasks
-from sync.models import Alert, EntityLink, WebhookEvent
+from sync.models import EntityLink, WebhookEvent
 from tests.sync.conftest import OLD_SECRET
 
 pytestmark = [pytest.mark.django_db]

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from bridge_api.errors import BridgeError, ErrorCode
+from hub.errors import ApplicationError, ErrorCode
 from sync.models import SyncRun
 from sync.orchestration import sync_run_execute, sync_run_resume, sync_run_start
 
@@ -28,11 +28,11 @@ class Command(BaseCommand):
         try:  # the same service functions as the API, run here instead of queued
             if resume:
                 if not SyncRun.objects.filter(pk=resume, kind=kind).exists():
-                    raise BridgeError(ErrorCode.NOT_FOUND, f"No sync run {resume}.")
+                    raise ApplicationError(ErrorCode.NOT_FOUND, f"No sync run {resume}.")
                 run = sync_run_resume(run_id=resume, enqueue=False)
             else:
                 run = sync_run_start(kind=kind, enqueue=False)
-        except BridgeError as exc:
+        except ApplicationError as exc:
             hint = f"No unfinished {kind} run {resume}: " if resume else ""
             raise CommandError(f"{hint}{exc.message} Use --resume RUN for a stopped run.") from exc
         self.stderr.write(f"{run.get_kind_display()} run {run.pk}")
@@ -49,7 +49,7 @@ class Command(BaseCommand):
 
         try:
             run = sync_run_execute(run_id=run.pk, progress=progress)
-        except BridgeError as exc:
+        except ApplicationError as exc:
             raise CommandError(str(exc)) from exc
         finally:
             for bar in bars.values():

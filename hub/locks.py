@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 
-from bridge_api.errors import BridgeError, ErrorCode
+from hub.errors import ApplicationError, ErrorCode
 
 # Longer than the slowest write path (Baserow timeouts and retries included): the longest a
 # holder keeps renewing its lock.
@@ -45,11 +45,11 @@ def _redis_lock(name: str) -> Iterator[None]:
         )
         acquired = lock.acquire()
     except RedisError as exc:
-        raise BridgeError(
+        raise ApplicationError(
             ErrorCode.NOT_READY, "Writes are paused: Redis (used for write locks) is unreachable."
         ) from exc
     if not acquired:
-        raise BridgeError(
+        raise ApplicationError(
             ErrorCode.CONFLICT,
             f"Another write on {name} is in progress; retry in a moment.",
             details={"lock": name},
@@ -84,7 +84,9 @@ def _renew(lock: Any, stop: threading.Event) -> None:
 def _local_lock(name: str) -> Iterator[None]:
     lock = _local_locks[name]
     if not lock.acquire(timeout=LOCK_WAIT_SECONDS):
-        raise BridgeError(ErrorCode.CONFLICT, f"Another write on {name} is in progress; retry.")
+        raise ApplicationError(
+            ErrorCode.CONFLICT, f"Another write on {name} is in progress; retry."
+        )
     try:
         yield
     finally:

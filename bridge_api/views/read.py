@@ -10,10 +10,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bridge_api import selectors
 from bridge_api import serializers as s
-from bridge_api.listing import DEFAULT_PER_PAGE, MAX_PER_PAGE, ListSpec
 from bridge_api.openapi import enveloped, paginated_envelope
+from hub import selectors
+from hub.queries import DEFAULT_PER_PAGE, MAX_PER_PAGE, ListSpec
 from integrations.baserow.schema import SCHEMA
 from tokens.scopes import Scope
 

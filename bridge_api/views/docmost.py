@@ -12,10 +12,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bridge_api import docmost_writes as dw
 from bridge_api.idempotency import idempotent
 from bridge_api.openapi import ERROR_ENVELOPE_REF, enveloped
-from bridge_api.writes import Actor
+from hub.ledger import Actor
+from hub.services import docmost as dw
 from tokens.scopes import Scope
 
 TAGS = ["docmost"]
@@ -198,7 +198,7 @@ class DocmostPageCreateView(APIView):
     def post(self, request: Request) -> Response:
         dw.refuse_unsupported(request.data, dw.UNSUPPORTED_PAGE_FIELDS)
         body = _valid(DocmostPageCreateInputSerializer, request)
-        data = dw.page_create(**body, actor=Actor.from_request(request))
+        data = dw.page_create(**body, actor=Actor.from_token(request.auth))
         return Response({"data": DocmostPageSerializer(data).data}, status=201)
 
 
@@ -226,7 +226,7 @@ class DocmostPageUpdateView(APIView):
     def patch(self, request: Request, page_id: str) -> Response:
         dw.refuse_unsupported(request.data, dw.UNSUPPORTED_PAGE_FIELDS)
         body = _valid(DocmostPageUpdateInputSerializer, request)
-        data = dw.page_update(page_id=page_id, **body, actor=Actor.from_request(request))
+        data = dw.page_update(page_id=page_id, **body, actor=Actor.from_token(request.auth))
         return Response({"data": DocmostPageSerializer(data).data})
 
 
@@ -251,7 +251,7 @@ class DocmostCollectionCreateView(APIView):
     @idempotent
     def post(self, request: Request) -> Response:
         body = _valid(DocmostCollectionCreateInputSerializer, request)
-        data = dw.collection_create(**body, actor=Actor.from_request(request))
+        data = dw.collection_create(**body, actor=Actor.from_token(request.auth))
         return Response({"data": DocmostCollectionSerializer(data).data}, status=201)
 
 
@@ -281,5 +281,5 @@ class DocmostShareLinkCreateView(APIView):
     def post(self, request: Request) -> Response:
         dw.refuse_unsupported(request.data, dw.UNSUPPORTED_SHARE_FIELDS)
         body = _valid(DocmostShareLinkCreateInputSerializer, request)
-        data = dw.share_link_create(**body, actor=Actor.from_request(request))
+        data = dw.share_link_create(**body, actor=Actor.from_token(request.auth))
         return Response({"data": DocmostShareLinkSerializer(data).data}, status=201)

@@ -7,7 +7,7 @@ from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from bridge_api.errors import BridgeError, ErrorCode
+from hub.errors import ApplicationError, ErrorCode
 from tokens.models import Token
 from tokens.scopes import Access, Scope, scope_grants
 
@@ -25,7 +25,7 @@ class HasScope(BasePermission):
             raise NotAuthenticated()
         if required is Access.AUTHENTICATED or scope_grants(token.scopes, required):
             return True
-        raise BridgeError(
+        raise ApplicationError(
             ErrorCode.FORBIDDEN_SCOPE,
             f"This token lacks the scope {required.value!r}.",
             details={"required_scope": required.value, "token_scopes": token.scopes},

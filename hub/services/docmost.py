@@ -16,8 +16,8 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from bridge_api.errors import BridgeError, ErrorCode
-from bridge_api.writes import Actor, audit_record
+from hub.errors import ApplicationError, ErrorCode
+from hub.ledger import Actor, audit_record
 from integrations.docmost.client import DocmostNotFound, DocmostRequestError
 from integrations.docmost.connection import docmost
 
@@ -50,7 +50,7 @@ def refuse_unsupported(body: Any, unsupported: Mapping[str, str]) -> None:
     offending = [name for name in unsupported if name in body]
     if offending:
         reasons = dict.fromkeys(unsupported[name] for name in offending)
-        raise BridgeError(
+        raise ApplicationError(
             ErrorCode.UNSUPPORTED_BY_DOCMOST,
             f"{' '.join(reasons)} Remove {', '.join(repr(n) for n in offending)}; "
             "nothing was written.",
@@ -84,8 +84,8 @@ def record_audit(*, actor: Actor, action: str, entity: str, after: dict[str, Any
     audit_record(actor=actor, action=action, entity=entity, entity_id=None, after=after)
 
 
-def _page_not_found(page_id: str, exc: DocmostNotFound | None = None) -> BridgeError:
-    return BridgeError(
+def _page_not_found(page_id: str, exc: DocmostNotFound | None = None) -> ApplicationError:
+    return ApplicationError(
         ErrorCode.NOT_FOUND,
         f"Docmost has no page {page_id!r}, or the bridge's Docmost user has no access to it.",
         details={
@@ -170,7 +170,7 @@ def collection_create(
         space = docmost().client.create_space(name=name, slug=slug, description=description)
     except DocmostRequestError as exc:
         if exc.status == 400 and any("slug exists" in m.lower() for m in exc.messages):
-            raise BridgeError(
+            raise ApplicationError(
                 ErrorCode.CONFLICT,
                 f"A Docmost space with the slug {slug!r} already exists; choose another slug.",
                 details={"slug": slug},

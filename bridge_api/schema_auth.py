@@ -6,7 +6,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
-    target_class = "tokens.authentication.BearerTokenAuthentication"
+    target_class = "bridge_api.authentication.BearerTokenAuthentication"
     name = "bridgeToken"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:

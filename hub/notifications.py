@@ -12,10 +12,10 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 
-from bridge_api.repository import Repository
-from bridge_api.representations import num
 from domain.errors import NotFound
 from domain.rollups import realised_hours
+from hub.repository import Repository
+from hub.representations import num
 from integrations.baserow.client import BaserowUnavailable
 
 logger = logging.getLogger("bridge.notifications")
@@ -62,7 +62,7 @@ def notify_attribution_created(attribution_id: int) -> str:
 @shared_task(name="bridge.alert_agency_overcapacity", **RETRY)
 def alert_agency_overcapacity(alert_id: int) -> str:
     """Email the admins an agency over-capacity alert recorded in the admin console."""
-    from sync.models import Alert
+    from hub.models import Alert
 
     alert = Alert.objects.filter(pk=alert_id).first()
     if alert is None or not settings.BRIDGE_ADMIN_EMAILS:

@@ -14,8 +14,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from hub.models import EchoLedgerEntry
 from integrations.baserow.schema import SCHEMA
-from sync.models import EchoLedgerEntry
 
 # How long a recorded write is looked for among incoming events.
 ECHO_WINDOW = timedelta(hours=1)

@@ -12,9 +12,9 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 
-from bridge_api.errors import BridgeError, ErrorCode
 from domain.entities import Entity
 from domain.errors import NotFound
+from hub.errors import ApplicationError, ErrorCode
 from integrations.baserow.client import BaserowNotFound, Filters
 from integrations.baserow.connection import BaserowConnection, baserow
 from integrations.baserow.numbers import NumberDoesNotFit, NumberFormat, baserow_number
@@ -132,7 +132,7 @@ class Repository:
                 + ("" if number_format.negative else ", not negative")
                 + f": {exc.reason}."
             )
-            raise BridgeError(
+            raise ApplicationError(
                 ErrorCode.VALIDATION_ERROR, f"{name}: {problem}", details={name: [problem]}
             ) from None
 

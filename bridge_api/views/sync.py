@@ -13,8 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bridge_api import throttling
-from bridge_api.errors import BridgeError, ErrorCode
 from bridge_api.openapi import ERROR_ENVELOPE_REF, enveloped
+from hub.errors import ApplicationError, ErrorCode
 from sync import ingress, orchestration, services
 from sync.models import SyncRun, WebhookEvent
 from tokens.scopes import Access, Scope
@@ -116,13 +116,13 @@ class BaserowWebhookView(APIView):
         if credential is None:
             logger.warning("bridge.webhook.bad-secret", extra={"kind": kind[:40]})
             throttling.webhook_auth_failed(request=request._request)
-            raise BridgeError(
+            raise ApplicationError(
                 ErrorCode.AUTH_INVALID,
                 "Missing or wrong webhook secret: send the header "
                 f"{settings.BASEROW_WEBHOOK_HEADER} configured on the Baserow webhook.",
             )
         if kind not in ingress.KIND_ENTITY:
-            raise BridgeError(
+            raise ApplicationError(
                 ErrorCode.NOT_FOUND,
                 f"Unknown webhook kind {kind[:40]!r}: point the Baserow webhook at "
                 "/api/webhooks/baserow/<kind>/ with one of " + ", ".join(ingress.KIND_ENTITY) + ".",
@@ -183,7 +183,7 @@ class DocmostWebhookView(APIView):
         if credential is None:
             logger.warning("bridge.webhook.bad-signature", extra={"kind": ingress.DOCMOST_KIND})
             throttling.webhook_auth_failed(request=request._request)
-            raise BridgeError(
+            raise ApplicationError(
                 ErrorCode.AUTH_INVALID,
                 "Missing, stale or wrong Standard Webhooks signature (webhook-id, "
                 "webhook-timestamp, webhook-signature).",

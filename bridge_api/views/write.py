@@ -1,4 +1,4 @@
-"""The write API (seed sections 6.2–6.5): thin views over `bridge_api.writes`.
+"""The write API (seed sections 6.2–6.5): thin views over `hub.services`.
 
 Every operation accepts `?dry_run=true` (same checks, same answer, nothing written) and an
 `Idempotency-Key` header.
@@ -15,10 +15,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bridge_api import writes
 from bridge_api.idempotency import idempotent
 from bridge_api.openapi import ERROR_ENVELOPE_REF
 from bridge_api.serializers import HoursField
+from hub.ledger import Actor
+from hub.services import attributions, interventions, projets
+from hub.services.base import WriteResult
 from tokens.scopes import Scope
 
 
@@ -180,9 +182,11 @@ InterventionWriteEnvelope = _write_envelope(
 def _dry_run(request: Request) -> bool:
     raw = request.query_params.get("dry_run", "false").lower()
     if raw not in ("true", "false", "1", "0", ""):
-        from bridge_api.errors import BridgeError, ErrorCode
+        from hub.errors import ApplicationError, ErrorCode
 
-        raise BridgeError(ErrorCode.VALIDATION_ERROR, details={"dry_run": ["Use true or false."]})
+        raise ApplicationError(
+            ErrorCode.VALIDATION_ERROR, details={"dry_run": ["Use true or false."]}
+        )
     return raw in ("true", "1")
 
 
@@ -193,7 +197,7 @@ def write_view(
     input_serializer: type[serializers.Serializer],
     output: type[serializers.Serializer],
     envelope: type,
-    operation: Callable[..., writes.WriteResult],
+    operation: Callable[..., WriteResult],
     arguments: Callable[[dict[str, Any], int | None], dict[str, Any]],
     operation_id: str,
     summary: str,
@@ -208,7 +212,7 @@ def write_view(
         dry_run = _dry_run(request)
         result = operation(
             **arguments(dict(body.validated_data), pk),
-            actor=writes.Actor.from_request(request),
+            actor=Actor.from_token(request.auth),
             dry_run=dry_run,
         )
         return Response(
@@ -264,7 +268,7 @@ AttribuerView = write_view(
     input_serializer=AttribuerInputSerializer,
     output=AttributionWriteSerializer,
     envelope=AttributionWriteEnvelope,
-    operation=writes.attribution_create,
+    operation=attributions.attribution_create,
     arguments=lambda body, pk: {
         "module_id": pk,
         "personne_id": body["personne_id"],
@@ -281,7 +285,7 @@ HeuresRealiseesView = write_view(
     input_serializer=HeuresRealiseesInputSerializer,
     output=AttributionWriteSerializer,
     envelope=AttributionWriteEnvelope,
-    operation=writes.attribution_set_realised,
+    operation=attributions.attribution_set_realised,
     arguments=lambda body, pk: {"attribution_id": pk, "heures_realisees": body["heures_realisees"]},
     operation_id="attributions_heures_realisees",
     summary="Enter realised hours (RG-03, RG-04)",
@@ -292,7 +296,7 @@ CloturerView = write_view(
     input_serializer=EmptyInputSerializer,
     output=AttributionWriteSerializer,
     envelope=AttributionWriteEnvelope,
-    operation=writes.attribution_close,
+    operation=attributions.attribution_close,
     arguments=lambda body, pk: {"attribution_id": pk},
     operation_id="attributions_cloturer",
     summary="Close an attribution (en_cours → realise; OP-07)",
@@ -303,7 +307,7 @@ AnnulerAttributionView = write_view(
     input_serializer=AnnulerInputSerializer,
     output=AttributionWriteSerializer,
     envelope=AttributionWriteEnvelope,
-    operation=writes.attribution_cancel,
+    operation=attributions.attribution_cancel,
     arguments=lambda body, pk: {"attribution_id": pk, "justification": body.get("justification")},
     operation_id="attributions_annuler",
     summary="Cancel an attribution (RG-04, RG-05)",
@@ -314,7 +318,7 @@ InterventionCreateView = write_view(
     input_serializer=InterventionCreateInputSerializer,
     output=InterventionWriteSerializer,
     envelope=InterventionWriteEnvelope,
-    operation=writes.intervention_create,
+    operation=interventions.intervention_create,
     arguments=lambda body, pk: {
         "tache_id": body["tache_id"],
         "personne_id": body["personne_id"],
@@ -333,7 +337,7 @@ InterventionUpdateView = write_view(
     input_serializer=InterventionUpdateInputSerializer,
     output=InterventionWriteSerializer,
     envelope=InterventionWriteEnvelope,
-    operation=writes.intervention_update,
+    operation=interventions.intervention_update,
     arguments=lambda body, pk: {"intervention_id": pk, "changes": body},
     operation_id="interventions_update",
     summary="Change an intervention's hours, date or notes (RG-04, RG-06)",
@@ -344,7 +348,7 @@ AnnulerInterventionView = write_view(
     input_serializer=AnnulerInputSerializer,
     output=InterventionWriteSerializer,
     envelope=InterventionWriteEnvelope,
-    operation=writes.intervention_cancel,
+    operation=interventions.intervention_cancel,
     arguments=lambda body, pk: {"intervention_id": pk, "justification": body.get("justification")},
     operation_id="interventions_annuler",
     summary="Cancel an intervention (RG-04, RG-05)",
@@ -355,7 +359,7 @@ ProjetCloturerView = write_view(
     input_serializer=EmptyInputSerializer,
     output=ProjetCloseSerializer,
     envelope=ProjetCloseEnvelope,
-    operation=writes.projet_close,
+    operation=projets.projet_close,
     arguments=lambda body, pk: {"projet_id": pk},
     operation_id="projets_cloturer",
     summary="Close a projet (the Clôturer projet button of its Docmost page)",

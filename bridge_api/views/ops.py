@@ -14,10 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bridge_api.errors import BridgeError, ErrorCode, error_body
 from bridge_api.health import readiness_get
 from bridge_api.metrics import scrape_text
 from bridge_api.openapi import ERROR_ENVELOPE_REF, enveloped
+from hub.errors import ApplicationError, ErrorCode, error_body
 from tokens.models import Token
 from tokens.scopes import Access, Scope, scope_grants
 
@@ -129,7 +129,7 @@ def _may_see_readiness_details(request: Request) -> bool:
     if token is None:
         return False
     if not scope_grants(token.scopes, READY_DETAILS_SCOPE):
-        raise BridgeError(
+        raise ApplicationError(
             ErrorCode.FORBIDDEN_SCOPE,
             f"Readiness details need the scope {READY_DETAILS_SCOPE.value!r}; "
             "call without a token for the public answer.",

@@ -13,10 +13,12 @@ from typing import Any
 
 from django.http import QueryDict
 
-from bridge_api.cache import cached
-from bridge_api.listing import ListQuery, ListSpec, paginated, parse_list_query
-from bridge_api.repository import Repository
-from bridge_api.representations import (
+from domain.entities import CANCELLED, Attribution, Intervention, Link, Personne
+from domain.rollups import module_hours, personne_capacity, realised_hours, total_hours
+from hub.cache import cached
+from hub.queries import ListQuery, ListSpec, paginated, parse_list_query
+from hub.repository import Repository
+from hub.representations import (
     attribution_repr,
     bloc_repr,
     client_repr,
@@ -29,8 +31,6 @@ from bridge_api.representations import (
     projet_repr,
     tache_repr,
 )
-from domain.entities import CANCELLED, Attribution, Intervention, Link, Personne
-from domain.rollups import module_hours, personne_capacity, realised_hours, total_hours
 from integrations.baserow.client import Condition, Filters
 
 PERSONNE_LIST = ListSpec(

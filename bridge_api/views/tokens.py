@@ -1,11 +1,22 @@
+"""The calling token (`/api/v1/tokens/me`)."""
+
 from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bridge_api.openapi import enveloped
 from tokens.scopes import Access
-from tokens.serializers import TokenMeSerializer
+
+
+class TokenMeSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    key_id = serializers.CharField(help_text="Public identifier: the part after `brg_`.")
+    scopes = serializers.ListField(child=serializers.CharField())
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField(allow_null=True, help_text="Null: never expires.")
+    last_used_at = serializers.DateTimeField(allow_null=True)
 
 
 class TokenMeView(APIView):

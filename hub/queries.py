@@ -12,8 +12,8 @@ from typing import Any
 
 from django.http import QueryDict
 
-from bridge_api.errors import BridgeError, ErrorCode
-from bridge_api.repository import Repository
+from hub.errors import ApplicationError, ErrorCode
+from hub.repository import Repository
 from integrations.baserow.client import Condition, Filters
 from integrations.baserow.schema import SCHEMA
 
@@ -132,7 +132,9 @@ def parse_list_query(params: QueryDict, spec: ListSpec, repo: Repository) -> Lis
         order_by.append(("-" if raw.startswith("-") else "") + field_name)
 
     if errors:
-        raise BridgeError(ErrorCode.VALIDATION_ERROR, "Invalid list parameters.", details=errors)
+        raise ApplicationError(
+            ErrorCode.VALIDATION_ERROR, "Invalid list parameters.", details=errors
+        )
     return ListQuery(
         page=page,
         per_page=per_page,

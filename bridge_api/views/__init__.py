@@ -1,0 +1,1 @@
+"""REST views, one module per area; each view is one operation over a hub/ function."""

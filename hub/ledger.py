@@ -1,0 +1,144 @@
+"""The ledger of the bridge's own Baserow writes: who asked, what changed, and the echo it makes.
+
+Every Baserow write goes through `Writer.write`: sent with `send_webhook_events=false`, recorded in
+the echo ledger (so the webhook it may still cause is recognised as ours) and in the audit trail
+(token or command, action, before/after, request id).
+"""
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from domain.errors import NotFound
+from hub.echo import echo_record
+from hub.logging import current_request_id
+from hub.models import AuditEntry
+from hub.repository import Repository
+from hub.representations import num
+from integrations.baserow.client import BaserowNotFound, BaserowRequestError
+from integrations.baserow.parsing import parse_row
+
+
+@dataclasses.dataclass(frozen=True)
+class Actor:
+    """Who asked for a write: recorded in the audit trail, with the request id."""
+
+    token_key_id: str = ""
+    token_name: str = ""
+    request_id: str = ""
+
+    @classmethod
+    def from_token(cls, token: Any) -> "Actor":
+        """The token that authenticated the current request (REST, MCP), with its request id."""
+        return cls(
+            token_key_id=getattr(token, "key_id", ""),
+            token_name=getattr(token, "name", ""),
+            request_id=current_request_id(),
+        )
+
+
+def audit_record(
+    *,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    before: Any = None,
+    after: Any = None,
+) -> AuditEntry:
+    """One row of the audit trail (token, action, entity, before/after, request id)."""
+    return AuditEntry.objects.create(
+        token_key_id=actor.token_key_id,
+        token_name=actor.token_name,
+        request_id=actor.request_id,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        before=before,
+        after=after,
+    )
+
+
+class Writer:
+    """One write request: the repository, who asks, and whether it is a dry run."""
+
+    def __init__(self, actor: Actor, dry_run: bool) -> None:
+        self.repo = Repository()
+        self.actor = actor
+        self.dry_run = dry_run
+        self.effects: list[str] = []
+
+    def write(
+        self,
+        entity: str,
+        action: str,
+        values: Mapping[str, Any],
+        *,
+        before: Any = None,
+        row_id: int | None = None,
+    ) -> Any:
+        """Create (row_id None) or update a row; returns the parsed row as Baserow now has it.
+
+        A row gone meanwhile is NOT_FOUND; any other refusal is Baserow's (BASEROW_REJECTED), and
+        drops the cached field formats the body was built from, so a retry uses fresh ones."""
+        table = self.repo.mapping.table(entity)
+        payload = self.repo.to_baserow(entity, values)
+        client = self.repo.client
+        try:
+            if row_id is None:
+                row = client.create_row(table.table_id, payload, send_webhook_events=False)
+            else:
+                row = client.update_row(table.table_id, row_id, payload, send_webhook_events=False)
+        except BaserowNotFound as exc:
+            if exc.row_missing and row_id is not None:
+                raise NotFound(entity, row_id) from None
+            raise
+        except BaserowRequestError:
+            self.repo.fields_forget(entity)
+            raise
+        written = parse_row(entity, row, table)
+        with transaction.atomic():
+            echo_record(entity=entity, row_id=written.id, values=values)
+            audit_record(
+                actor=self.actor,
+                action=action,
+                entity=entity,
+                entity_id=written.id,
+                before=_jsonable(before),
+                after=_jsonable(written),
+            )
+        return written
+
+    def on_commit(self, task: Callable[[], Any]) -> None:
+        if not self.dry_run:
+            transaction.on_commit(task)
+
+
+def _jsonable(entity: Any) -> Any:
+    if entity is None:
+        return None
+    data = dataclasses.asdict(entity)
+    return {key: _plain(value) for key, value in data.items()}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return num(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):  # a Link, as asdict leaves it
+        return value
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def docmost_ids_write_back(
+    *, entity: str, row_id: int, values: Mapping[str, Any], actor: Actor
+) -> None:
+    """Store Docmost ids on a Baserow row (sync), without firing webhooks, in the echo ledger."""
+    Writer(actor, dry_run=False).write(entity, f"{entity}.docmost_ids", values, row_id=row_id)
