@@ -198,7 +198,7 @@ class DocmostPageCreateView(APIView):
     def post(self, request: Request) -> Response:
         dw.refuse_unsupported(request.data, dw.UNSUPPORTED_PAGE_FIELDS)
         body = _valid(DocmostPageCreateInputSerializer, request)
-        data = dw.page_create(**body, actor=Actor.from_token(request.auth))
+        data = dw.docmost_page_create(**body, actor=Actor.from_token(request.auth))
         return Response({"data": DocmostPageSerializer(data).data}, status=201)
 
 
@@ -226,7 +226,7 @@ class DocmostPageUpdateView(APIView):
     def patch(self, request: Request, page_id: str) -> Response:
         dw.refuse_unsupported(request.data, dw.UNSUPPORTED_PAGE_FIELDS)
         body = _valid(DocmostPageUpdateInputSerializer, request)
-        data = dw.page_update(page_id=page_id, **body, actor=Actor.from_token(request.auth))
+        data = dw.docmost_page_update(page_id=page_id, **body, actor=Actor.from_token(request.auth))
         return Response({"data": DocmostPageSerializer(data).data})
 
 
@@ -251,7 +251,7 @@ class DocmostCollectionCreateView(APIView):
     @idempotent
     def post(self, request: Request) -> Response:
         body = _valid(DocmostCollectionCreateInputSerializer, request)
-        data = dw.collection_create(**body, actor=Actor.from_token(request.auth))
+        data = dw.docmost_collection_create(**body, actor=Actor.from_token(request.auth))
         return Response({"data": DocmostCollectionSerializer(data).data}, status=201)
 
 
@@ -281,5 +281,5 @@ class DocmostShareLinkCreateView(APIView):
     def post(self, request: Request) -> Response:
         dw.refuse_unsupported(request.data, dw.UNSUPPORTED_SHARE_FIELDS)
         body = _valid(DocmostShareLinkCreateInputSerializer, request)
-        data = dw.share_link_create(**body, actor=Actor.from_token(request.auth))
+        data = dw.docmost_share_link_create(**body, actor=Actor.from_token(request.auth))
         return Response({"data": DocmostShareLinkSerializer(data).data}, status=201)

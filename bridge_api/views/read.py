@@ -1,5 +1,6 @@
 """The read API (seed section 6.1–6.5): thin views over `bridge_api.selectors`."""
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -12,8 +13,8 @@ from rest_framework.views import APIView
 
 from bridge_api import serializers as s
 from bridge_api.openapi import enveloped, paginated_envelope
-from hub import selectors
-from hub.queries import DEFAULT_PER_PAGE, MAX_PER_PAGE, ListSpec
+from hub.queries import DEFAULT_PER_PAGE, MAX_PER_PAGE, ListQuery, ListSpec, Page
+from hub.selectors import formations, personnes, projets
 from integrations.baserow.schema import SCHEMA
 from tokens.scopes import Scope
 
@@ -90,7 +91,7 @@ def detail_view(
 def list_view(
     *,
     scope: Scope,
-    selector: Callable[..., dict[str, Any]],
+    selector: Callable[..., Page[Any]],
     spec: ListSpec,
     serializer: type[serializers.Serializer],
     operation_id: str,
@@ -101,10 +102,10 @@ def list_view(
     """A paginated list; with `id_name`, a list under a parent (`/personnes/{id}/attributions`)."""
 
     def respond(request: Request, **ids: int) -> Response:
-        page = selector(params=request.query_params, **ids)
+        page = selector(query=ListQuery.from_params(request.query_params, spec), **ids)
         # One serializer for the page: DRF copies a serializer's fields on each instantiation.
-        items = serializer(page["data"], many=True).data
-        return Response({"data": items, "meta": page["meta"]})
+        items = serializer(page.items, many=True).data
+        return Response({"data": items, "meta": dataclasses.asdict(page.meta)})
 
     schema = extend_schema(
         operation_id=operation_id,
@@ -144,8 +145,8 @@ PR = Scope.READ_PROJETS
 
 PersonneListView = list_view(
     scope=P,
-    selector=selectors.personne_list,
-    spec=selectors.PERSONNE_LIST,
+    selector=personnes.personne_list,
+    spec=personnes.PERSONNE_LIST,
     serializer=s.PersonneSerializer,
     operation_id="personnes_list",
     summary="List personnes with their capacity",
@@ -153,7 +154,7 @@ PersonneListView = list_view(
 )
 PersonneDetailView = detail_view(
     scope=P,
-    selector=selectors.personne_detail,
+    selector=personnes.personne_retrieve,
     id_name="personne_id",
     serializer=s.PersonneSerializer,
     operation_id="personnes_retrieve",
@@ -162,8 +163,8 @@ PersonneDetailView = detail_view(
 )
 PersonneAttributionsView = list_view(
     scope=P,
-    selector=selectors.personne_attributions,
-    spec=selectors.ATTRIBUTION_SUBLIST,
+    selector=personnes.personne_attributions_list,
+    spec=personnes.ATTRIBUTION_SUBLIST,
     serializer=s.AttributionSerializer,
     operation_id="personnes_attributions_list",
     summary="A personne's attributions, active and past",
@@ -172,8 +173,8 @@ PersonneAttributionsView = list_view(
 )
 PersonneInterventionsView = list_view(
     scope=P,
-    selector=selectors.personne_interventions,
-    spec=selectors.INTERVENTION_SUBLIST,
+    selector=personnes.personne_interventions_list,
+    spec=personnes.INTERVENTION_SUBLIST,
     serializer=s.InterventionSerializer,
     operation_id="personnes_interventions_list",
     summary="A personne's interventions on tâches",
@@ -182,7 +183,7 @@ PersonneInterventionsView = list_view(
 )
 PersonneDashboardView = detail_view(
     scope=P,
-    selector=selectors.personne_dashboard,
+    selector=personnes.personne_dashboard,
     id_name="personne_id",
     serializer=s.PersonneDashboardSerializer,
     operation_id="personnes_dashboard",
@@ -191,8 +192,8 @@ PersonneDashboardView = detail_view(
 )
 FormationListView = list_view(
     scope=F,
-    selector=selectors.formation_list,
-    spec=selectors.FORMATION_LIST,
+    selector=formations.formation_list,
+    spec=formations.FORMATION_LIST,
     serializer=s.FormationSerializer,
     operation_id="formations_list",
     summary="List formations",
@@ -200,7 +201,7 @@ FormationListView = list_view(
 )
 FormationDetailView = detail_view(
     scope=F,
-    selector=selectors.formation_detail,
+    selector=formations.formation_retrieve,
     id_name="formation_id",
     serializer=s.FormationDetailSerializer,
     operation_id="formations_retrieve",
@@ -209,7 +210,7 @@ FormationDetailView = detail_view(
 )
 BlocDetailView = detail_view(
     scope=F,
-    selector=selectors.bloc_detail,
+    selector=formations.bloc_retrieve,
     id_name="bloc_id",
     serializer=s.BlocDetailSerializer,
     operation_id="blocs_retrieve",
@@ -218,7 +219,7 @@ BlocDetailView = detail_view(
 )
 ModuleDetailView = detail_view(
     scope=F,
-    selector=selectors.module_detail,
+    selector=formations.module_retrieve,
     id_name="module_id",
     serializer=s.ModuleDetailSerializer,
     operation_id="modules_retrieve",
@@ -227,7 +228,7 @@ ModuleDetailView = detail_view(
 )
 AttributionDetailView = detail_view(
     scope=A,
-    selector=selectors.attribution_detail,
+    selector=formations.attribution_retrieve,
     id_name="attribution_id",
     serializer=s.AttributionSerializer,
     operation_id="attributions_retrieve",
@@ -236,8 +237,8 @@ AttributionDetailView = detail_view(
 )
 ClientListView = list_view(
     scope=PR,
-    selector=selectors.client_list,
-    spec=selectors.CLIENT_LIST,
+    selector=projets.client_list,
+    spec=projets.CLIENT_LIST,
     serializer=s.ClientSerializer,
     operation_id="clients_list",
     summary="List clients",
@@ -245,7 +246,7 @@ ClientListView = list_view(
 )
 ClientDetailView = detail_view(
     scope=PR,
-    selector=selectors.client_detail,
+    selector=projets.client_retrieve,
     id_name="client_id",
     serializer=s.ClientDetailSerializer,
     operation_id="clients_retrieve",
@@ -254,8 +255,8 @@ ClientDetailView = detail_view(
 )
 ProjetListView = list_view(
     scope=PR,
-    selector=selectors.projet_list,
-    spec=selectors.PROJET_LIST,
+    selector=projets.projet_list,
+    spec=projets.PROJET_LIST,
     serializer=s.ProjetSerializer,
     operation_id="projets_list",
     summary="List projets",
@@ -263,7 +264,7 @@ ProjetListView = list_view(
 )
 ProjetDetailView = detail_view(
     scope=PR,
-    selector=selectors.projet_detail,
+    selector=projets.projet_retrieve,
     id_name="projet_id",
     serializer=s.ProjetDetailSerializer,
     operation_id="projets_retrieve",
@@ -272,7 +273,7 @@ ProjetDetailView = detail_view(
 )
 ProjetTimelineView = detail_view(
     scope=PR,
-    selector=selectors.projet_timeline,
+    selector=projets.projet_timeline,
     id_name="projet_id",
     serializer=s.ProjetTimelineSerializer,
     operation_id="projets_timeline",
@@ -281,7 +282,7 @@ ProjetTimelineView = detail_view(
 )
 TacheDetailView = detail_view(
     scope=PR,
-    selector=selectors.tache_detail,
+    selector=projets.tache_retrieve,
     id_name="tache_id",
     serializer=s.TacheDetailSerializer,
     operation_id="taches_retrieve",

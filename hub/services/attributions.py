@@ -63,7 +63,7 @@ def attribution_result(
     }
 
 
-def attribution_create(
+def module_attribuer(
     *,
     module_id: int,
     personne_id: int,
@@ -182,7 +182,7 @@ def _attribution_change(
     return WriteResult(data, writer.effects)
 
 
-def attribution_set_realised(
+def attribution_heures_realisees(
     *, attribution_id: int, heures_realisees: Decimal, actor: Actor, dry_run: bool = False
 ) -> WriteResult:
     """PATCH /attributions/{id}/heures-realisees: RG-04, RG-03; prevu moves to en_cours."""
@@ -207,7 +207,9 @@ def attribution_set_realised(
     )
 
 
-def attribution_close(*, attribution_id: int, actor: Actor, dry_run: bool = False) -> WriteResult:
+def attribution_cloturer(
+    *, attribution_id: int, actor: Actor, dry_run: bool = False
+) -> WriteResult:
     """POST /attributions/{id}/cloturer: en_cours → realise (RG-04), then OP-07 upwards."""
     return _attribution_change(
         attribution_id,
@@ -220,7 +222,7 @@ def attribution_close(*, attribution_id: int, actor: Actor, dry_run: bool = Fals
     )
 
 
-def attribution_cancel(
+def attribution_annuler(
     *, attribution_id: int, justification: str | None, actor: Actor, dry_run: bool = False
 ) -> WriteResult:
     """POST /attributions/{id}/annuler: RG-04 (not final), RG-05 (a justification)."""

@@ -115,7 +115,7 @@ def _page_data(page: Mapping[str, Any]) -> dict[str, Any]:
 # -- operations ----------------------------------------------------------------------------------
 
 
-def page_create(
+def docmost_page_create(
     *,
     space_id: str,
     title: str,
@@ -138,7 +138,7 @@ def page_create(
     return data
 
 
-def page_update(
+def docmost_page_update(
     *,
     page_id: str,
     title: str | None = None,
@@ -161,7 +161,7 @@ def page_update(
     return data
 
 
-def collection_create(
+def docmost_collection_create(
     *, name: str, slug: str | None = None, description: str = "", actor: Actor
 ) -> dict[str, Any]:
     """Create a Docmost space (a "collection"); the bridge's Docmost user becomes its admin."""
@@ -181,7 +181,7 @@ def collection_create(
     return data
 
 
-def share_link_create(
+def docmost_share_link_create(
     *, page_id: str, include_sub_pages: bool = False, actor: Actor
 ) -> dict[str, Any]:
     """Share a page publicly. Docmost keeps one share per page: if the page is already shared,

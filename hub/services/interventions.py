@@ -210,7 +210,7 @@ def intervention_update(
     )
 
 
-def intervention_cancel(
+def intervention_annuler(
     *, intervention_id: int, justification: str | None, actor: Actor, dry_run: bool = False
 ) -> WriteResult:
     """POST /interventions/{id}/annuler: valide → annule (RG-04), with a justification (RG-05)."""

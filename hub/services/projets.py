@@ -15,7 +15,7 @@ from hub.services.base import WriteResult, enforce
 projet_statut_changed = Signal()
 
 
-def projet_close(*, projet_id: int, actor: Actor, dry_run: bool = False) -> WriteResult:
+def projet_cloturer(*, projet_id: int, actor: Actor, dry_run: bool = False) -> WriteResult:
     """The "Clôturer projet" button: statut → cloture (from en_cours or livre), then the page.
 
     Idempotent: a projet already closed answers the same, without writing.

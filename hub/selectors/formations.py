@@ -1,0 +1,113 @@
+"""Reads about formations, their blocs, modules and attributions (hours rolled up)."""
+
+from collections import defaultdict
+from typing import Any
+
+from domain.entities import CANCELLED, Attribution
+from domain.rollups import module_hours, total_hours
+from hub.cache import cached
+from hub.queries import ListQuery, ListSpec, Page, page_of
+from hub.repository import Repository
+from hub.representations import (
+    attribution_repr,
+    bloc_repr,
+    formation_repr,
+    hours_repr,
+    module_repr,
+)
+from hub.selectors.common import by_link, list_page
+
+FORMATION_LIST = ListSpec(
+    "formation",
+    filters={"statut": "statut", "code": "code"},
+    sorts={
+        "nom": "nom",
+        "code": "code",
+        "statut": "statut",
+        "date_debut": "date_debut",
+        "date_fin": "date_fin",
+    },
+)
+
+
+def formation_list(*, query: ListQuery) -> Page[dict[str, Any]]:
+    """1 request."""
+    repo = Repository()
+    formations, total = list_page(repo, FORMATION_LIST, query)
+    return page_of([formation_repr(f) for f in formations], query, total)
+
+
+def _modules_tree(
+    repo: Repository, bloc_ids: list[int]
+) -> tuple[dict[int, list[dict[str, Any]]], dict[int, Any]]:
+    """Modules of the blocs with their hours, grouped by bloc; and each bloc's hour totals."""
+    modules = repo.linked("module", "bloc", bloc_ids)
+    attributions = repo.linked("attribution", "module", [m.id for m in modules])
+    by_module = by_link(attributions, "module")
+    modules_by_bloc: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    hours_by_bloc: dict[int, list[Any]] = defaultdict(list)
+    for module in sorted(modules, key=lambda m: m.id):
+        hours = module_hours(module, by_module[module.id])
+        if module.bloc is not None:
+            modules_by_bloc[module.bloc.id].append(module_repr(module, hours))
+            hours_by_bloc[module.bloc.id].append(hours)
+    return modules_by_bloc, {bloc_id: total_hours(h) for bloc_id, h in hours_by_bloc.items()}
+
+
+def formation_retrieve(*, formation_id: int) -> dict[str, Any]:
+    """4 requests on a miss (formation, blocs, modules, attributions); 0 on a cache hit."""
+
+    def load() -> dict[str, Any]:
+        repo = Repository()
+        formation = repo.get("formation", formation_id)
+        blocs = sorted(
+            repo.linked("bloc", "formation", [formation_id]), key=lambda b: (b.ordre, b.id)
+        )
+        modules_by_bloc, hours_by_bloc = _modules_tree(repo, [b.id for b in blocs])
+        bloc_items = [
+            {
+                **bloc_repr(b),
+                **hours_repr(hours_by_bloc.get(b.id, total_hours([]))),
+                "modules": modules_by_bloc.get(b.id, []),
+            }
+            for b in blocs
+        ]
+        return {
+            **formation_repr(formation),
+            **hours_repr(total_hours(hours_by_bloc.values())),
+            "blocs": bloc_items,
+        }
+
+    return cached("formation", formation_id, load)
+
+
+def bloc_retrieve(*, bloc_id: int) -> dict[str, Any]:
+    """3 requests: bloc, its modules, their attributions."""
+    repo = Repository()
+    bloc = repo.get("bloc", bloc_id)
+    modules_by_bloc, hours_by_bloc = _modules_tree(repo, [bloc_id])
+    return {
+        **bloc_repr(bloc),
+        **hours_repr(hours_by_bloc.get(bloc_id, total_hours([]))),
+        "modules": modules_by_bloc.get(bloc_id, []),
+    }
+
+
+def module_retrieve(*, module_id: int) -> dict[str, Any]:
+    """2 requests: module, its attributions."""
+    repo = Repository()
+    module = repo.get("module", module_id)
+    attributions: list[Attribution] = repo.linked("attribution", "module", [module_id])
+    return {
+        **module_repr(module, module_hours(module, attributions)),
+        "attributions_actives": [
+            attribution_repr(a)
+            for a in sorted(attributions, key=lambda a: a.id)
+            if a.statut != CANCELLED
+        ],
+    }
+
+
+def attribution_retrieve(*, attribution_id: int) -> dict[str, Any]:
+    """1 request."""
+    return attribution_repr(Repository().get("attribution", attribution_id))
