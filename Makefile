@@ -6,7 +6,7 @@ UV := $(shell command -v uv 2>/dev/null)
 WITH_SERVICES := ./scripts/with-services.sh
 PORT ?= 8000
 
-.PHONY: help install env run worker beat test contract contract-real e2e-real lint schema compose-check ci bench clean
+.PHONY: help install env run worker beat test contract contract-real e2e-real api-fuzz lint schema compose-check ci bench clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -42,6 +42,9 @@ test: install  ## Run the whole test suite on real PostgreSQL and Redis (started
 
 contract: install  ## Contract scenarios (tests/contract) against the in-process fakes
 	@CONTRACT_TARGET=fake $(WITH_SERVICES) .venv/bin/pytest -q tests/contract $(PYTEST_ARGS)
+
+api-fuzz: install  ## schemathesis, --checks all, on every operation of the live service (demo mode)
+	@DOTENV_FILE= $(WITH_SERVICES) $(PY) scripts/api_fuzz.py $(FUZZ_ARGS)
 
 REAL_VARS := REAL_BASEROW_URL REAL_BASEROW_ADMIN_EMAIL REAL_BASEROW_ADMIN_PASSWORD \
   REAL_BASEROW_WORKSPACE_ID REAL_BASEROW_DATABASE_ID REAL_BASEROW_DB_TOKEN \

@@ -35,7 +35,8 @@ ERROR_ENVELOPE_SCHEMA: dict[str, Any] = {
 }
 
 _ERROR_DESCRIPTIONS = {
-    "400": "VALIDATION_ERROR: the body or parameters are not valid; details name the fields.",
+    "400": "VALIDATION_ERROR: the body, query parameters or headers are not valid; details name "
+    "the fields.",
     "401": "AUTH_REQUIRED or AUTH_INVALID: missing, malformed, unknown, expired or revoked token.",
     "403": "FORBIDDEN_SCOPE: the token lacks the scope named in this operation's description.",
     "404": "NOT_FOUND: no such resource.",
@@ -66,6 +67,15 @@ class BridgeAutoSchema(AutoSchema):
         return operation
 
 
+def _takes_input(operation: dict[str, Any]) -> bool:
+    """Whether the client sends anything beyond the path: a body, a query parameter or a header
+    (Idempotency-Key). Each is validated, and a bad one is a 400 VALIDATION_ERROR; a bad path
+    parameter is a 404 instead (the route does not match)."""
+    return "requestBody" in operation or any(
+        parameter.get("in") in {"query", "header"} for parameter in operation.get("parameters", [])
+    )
+
+
 def add_error_envelope(result: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
     """Postprocessing hook: document the error envelope on every operation it can occur on."""
     components = result.setdefault("components", {})
@@ -82,8 +92,10 @@ def add_error_envelope(result: dict[str, Any], **_kwargs: Any) -> dict[str, Any]
                 codes += ["401", "403", "429"]
             if "{" in path:
                 codes.append("404")
+            if _takes_input(operation):
+                codes.append("400")
             if "requestBody" in operation:
-                codes += ["400", "413", "415"]
+                codes += ["413", "415"]
             for code in codes:
                 responses.setdefault(
                     code,
