@@ -37,9 +37,11 @@ from psycopg import sql
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 # `admin:*` grants every scope (tokens/scopes.py); there is no `write:*` or `action:*`.
-SCOPES = "admin:*"
+SCOPE = "admin:*"
 # Not fuzzed here: authenticated by shared secret or signature, see the module docstring.
 EXCLUDED_PATH_REGEX = "^/api/webhooks/"
+# Demo mode: no real Baserow or Docmost, tasks run inline (no broker).
+NOT_INHERITED = ("BASEROW_URL", "DOCMOST_URL", "CELERY_BROKER_URL")
 
 
 def free_port() -> int:
@@ -68,14 +70,10 @@ def fresh_redis(base_url: str) -> str:
 
 
 def server_env(port: int) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        # Demo mode: no real Baserow or Docmost, tasks run inline (no broker).
-        if key not in {"BASEROW_URL", "DOCMOST_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE"}
-    }
+    env = {key: value for key, value in os.environ.items() if key not in NOT_INHERITED}
     env.update(
         {
+            "DJANGO_SETTINGS_MODULE": "config.django.base",
             "DOTENV_FILE": "",
             "DEBUG": "false",
             "SECRET_KEY": "api-fuzz-secret-key",
@@ -92,18 +90,22 @@ def server_env(port: int) -> dict[str, str]:
     return env
 
 
-def manage(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [str(VENV_BIN / "python"), "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode:
-        raise SystemExit(f"api-fuzz: manage.py {' '.join(args)} failed:\n{result.stderr}")
-    return result.stdout.strip()
+def prepare(env: dict[str, str]) -> str:
+    """Migrate the fresh database and create the token, in this process (one Django start-up
+    fewer than `manage.py migrate` and `manage.py tokens create`); return the token."""
+    for key in NOT_INHERITED:
+        os.environ.pop(key, None)
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from tokens.services import token_create
+
+    call_command("migrate", interactive=False, verbosity=0)
+    return token_create(name="api-fuzz", scopes=[SCOPE], created_by="api-fuzz").plaintext
 
 
 def wait_until_up(base: str, server: subprocess.Popen[bytes], seconds: float) -> None:
@@ -148,13 +150,12 @@ def schemathesis_command(base: str, token: str, extra: list[str]) -> list[str]:
 
 
 def main() -> int:
+    started = time.monotonic()
     port = int(os.environ.get("API_FUZZ_PORT") or free_port())
     base = f"http://127.0.0.1:{port}"
     env = server_env(port)
-    manage(env, "migrate", "--noinput", "-v0")
-    token = manage(env, "tokens", "create", "--name", "api-fuzz", "--scopes", SCOPES)
+    token = prepare(env)
     log = Path(tempfile.gettempdir()) / f"api-fuzz-gunicorn-{port}.log"
-    started = time.monotonic()
     with log.open("wb") as out:
         server = subprocess.Popen(
             [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "config.wsgi"],
@@ -166,6 +167,8 @@ def main() -> int:
         )
         try:
             wait_until_up(base, server, 60)
+            ready = time.monotonic() - started
+            print(f"api-fuzz: service ready on {base} after {ready:.0f} s", file=sys.stderr)
             code = subprocess.run(
                 schemathesis_command(base, token, sys.argv[1:]), cwd=ROOT, check=False
             ).returncode
