@@ -125,6 +125,8 @@ def wait_until_up(base: str, server: subprocess.Popen[bytes], seconds: float) ->
 def schemathesis_command(base: str, token: str, extra: list[str]) -> list[str]:
     return [
         str(VENV_BIN / "schemathesis"),
+        "--config-file",
+        str(ROOT / "scripts" / "schemathesis.toml"),
         "run",
         f"{base}/api/schema/",
         "--checks",
