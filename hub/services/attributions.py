@@ -253,5 +253,7 @@ def _close_upwards(writer: Writer, module: Module, attributions: list[Attributio
     writer.effects.append(f"module {module.id} → realise")
     formation_id = formation_of(repo, module)
     if formation_id is not None:
-        formation_close_if_complete_within(writer, formation_id, just_realised=module)
+        formation_close_if_complete_within(
+            writer=writer, formation_id=formation_id, just_realised=module
+        )
     return module
