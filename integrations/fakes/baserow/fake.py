@@ -40,133 +40,50 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from requests.structures import CaseInsensitiveDict
 
-COLORS = ("blue", "green", "orange", "red", "purple", "yellow", "brown", "gray")
-TRUE_STRINGS = {"y", "yes", "t", "true", "on", "1"}
-
-
-# A number field's display properties and their defaults (Baserow 1.35 NumberFieldType).
-NUMBER_DISPLAY: dict[str, Any] = {
-    "number_prefix": "",
-    "number_suffix": "",
-    "number_separator": "",
-    "number_default": None,
-}
-
-
-@dataclass
-class Call:
-    method: str
-    path: str
-    params: dict[str, str]
-    body: Any
-
-
-@dataclass(frozen=True)
-class WebhookDelivery:
-    """One HTTP call Baserow makes to a webhook's URL."""
-
-    webhook_id: int | None  # None for a test call
-    url: str
-    method: str
-    headers: dict[str, str]
-    body: dict[str, Any]
-
-    def request_text(self) -> str:
-        """The request as Baserow's call log and test call show it (WebhookHandler's
-        format_request)."""
-        return "\r\n".join(
-            [f"{self.method} {self.url}"]
-            + [f"{k}: {v}" for k, v in self.headers.items()]
-            + ["", json.dumps(self.body, indent=4)]
-        )
-
-
-@dataclass
-class FakeField:
-    id: int
-    table_id: int
-    name: str
-    type: str
-    primary: bool = False
-    order: int = 0
-    decimals: int = 0
-    negative: bool = False
-    number_display: dict[str, Any] = field(default_factory=lambda: dict(NUMBER_DISPLAY))
-    options: list[dict[str, Any]] = field(default_factory=list)
-    link_table_id: int | None = None
-    related_field_id: int | None = None
-
-    def serialize(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "id": self.id,
-            "table_id": self.table_id,
-            "name": self.name,
-            "order": self.order,
-            "type": self.type,
-            "primary": self.primary,
-            "read_only": False,
-            "description": None,
-        }
-        if self.type == "number":
-            data |= {"number_decimal_places": self.decimals, "number_negative": self.negative}
-            data |= self.number_display
-        if self.type in ("single_select", "multiple_select"):
-            data["select_options"] = [dict(option) for option in self.options]
-        if self.type == "link_row":
-            data |= {
-                "link_row_table_id": self.link_table_id,
-                "link_row_related_field_id": self.related_field_id,
-            }
-        return data
-
-
-@dataclass
-class FakeTable:
-    id: int
-    name: str
-    database_id: int
-    fields: list[FakeField] = field(default_factory=list)
-    rows: dict[int, dict[int, Any]] = field(default_factory=dict)  # row id -> field id -> value
-    orders: dict[int, Decimal] = field(default_factory=dict)
-    next_row_id: int = 1
-
+from integrations.fakes.baserow.errors import (
+    FakeError,
+    _field_error,
+    _Invalid,
+    _required,
+    _rows_missing,
+    _validation,
+)
+from integrations.fakes.baserow.models import (
+    NUMBER_DISPLAY,
+    TRUE_STRINGS,
+    Call,
+    FakeField,
+    FakeTable,
+    WebhookDelivery,
+    WebhookSender,
+    _defaults,
+    _now_iso,
+    _response_text,
+    _user_field_names,
+)
+from integrations.fakes.baserow.validators import (
+    NUMBER_CONTEXT,
+    WEBHOOK_EVENT_TYPES,
+    _drf_boolean,
+    _drf_choice,
+    _drf_number,
+    _drf_string,
+    _validated,
+    _webhook_event_config,
+    _webhook_events,
+    _webhook_headers,
+    _webhook_method,
+)
 
 # A compiled filter tree: (OR?, [(column, filter type, value)], [subtrees]).
 _Compiled = tuple[bool, list[tuple["FakeField", Any, str]], list[Any]]
-
-
-class FakeError(Exception):
-    def __init__(self, status: int, error: str | None, detail: Any = "") -> None:
-        super().__init__(error)
-        self.status = status
-        self.body: dict[str, Any] = (
-            {"detail": detail} if error is None else {"error": error, "detail": detail}
-        )
-
-
-def _validation(detail: Any) -> FakeError:
-    return FakeError(400, "ERROR_REQUEST_BODY_VALIDATION", detail)
-
-
-def _field_error(message: str, code: str = "invalid") -> list[dict[str, str]]:
-    return [{"error": message, "code": code}]
-
-
-def _required() -> list[dict[str, str]]:
-    return _field_error("This field is required.", "required")
-
-
-def _rows_missing(ids: list[Any]) -> FakeError:
-    """Baserow formats the Python list it has: ids from the URL are strings on get and delete."""
-    return FakeError(404, "ERROR_ROW_DOES_NOT_EXIST", f"The rows {ids} do not exist.")
 
 
 class FakeBaserow:
@@ -1534,9 +1451,6 @@ class FakeBaserow:
         return 204, None
 
 
-WebhookSender = Callable[[WebhookDelivery], int | None]
-
-
 def http_webhook_sender(delivery: WebhookDelivery) -> int:
     """Make a webhook call over HTTP as Baserow's worker does (timeout 5 s, redirects followed)."""
     import requests
@@ -1554,228 +1468,6 @@ FILTER_TYPES = frozenset(
         "higher_than_or_equal", "lower_than_or_equal", "empty", "not_empty",
     }
 )  # fmt: skip
-
-
-WEBHOOK_EVENT_TYPES = (
-    "rows.created", "rows.updated", "rows.deleted", "field.created", "field.updated",
-    "field.deleted", "view.created", "view.updated", "view.deleted", "view.rows_entered",
-)  # fmt: skip
-WEBHOOK_METHODS = ("POST", "GET", "PUT", "PATCH", "DELETE")
-DRF_TRUE = {"t", "T", "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "1"}
-DRF_FALSE = {"f", "F", "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"}
-
-
-class _NumberInvalid(ValueError):
-    """A number refused as DRF's DecimalField refuses it, with DRF's error code."""
-
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-NUMBER_MAX_WHOLE_DIGITS = 50  # Baserow's NumberFieldType.MAX_DIGITS; max_digits is 50 + places
-NUMBER_CONTEXT = Context(prec=NUMBER_MAX_WHOLE_DIGITS + 10)  # numeric(60, places) never rounds
-
-
-def _drf_number(raw: Any, *, places: int, negative: bool) -> Decimal | None:
-    """A number field's value as Baserow 1.35's serializer takes it: DRF's DecimalField with
-    `max_digits` 50 + places, `decimal_places` places, and `min_value` 0 unless negatives are
-    allowed. The input's text (a JSON number is read through its Python `str`) is parsed as is:
-    `"2.00"` has 2 decimal places and is refused by a 1-place field, `2.0` by a 0-place one, and
-    nothing is ever rounded. Empty or blank text is null."""
-    if raw is None:
-        return None
-    text = str(raw).strip()  # DRF's smart_str: True is "True", [1] is "[1]": both invalid
-    if text == "":
-        return None
-    if len(text) > 1000:
-        raise _NumberInvalid("String value too large.", "max_string_length")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise _NumberInvalid("A valid number is required.", "invalid") from None
-    if not number.is_finite():
-        raise _NumberInvalid("A valid number is required.", "invalid")
-    _, digits, exponent = number.as_tuple()
-    assert isinstance(exponent, int)  # finite
-    if exponent >= 0:
-        total, decimals = len(digits) + exponent, 0
-        whole = total
-    elif len(digits) > -exponent:
-        total, decimals = len(digits), -exponent
-        whole = total - decimals
-    else:
-        total = decimals = -exponent
-        whole = 0
-    if total > NUMBER_MAX_WHOLE_DIGITS + places:
-        raise _NumberInvalid(
-            f"Ensure that there are no more than {NUMBER_MAX_WHOLE_DIGITS + places} digits in "
-            "total.",
-            "max_digits",
-        )
-    if decimals > places:
-        raise _NumberInvalid(
-            f"Ensure that there are no more than {places} decimal places.", "max_decimal_places"
-        )
-    if whole > NUMBER_MAX_WHOLE_DIGITS:
-        raise _NumberInvalid(
-            f"Ensure that there are no more than {NUMBER_MAX_WHOLE_DIGITS} digits before the "
-            "decimal point.",
-            "max_whole_digits",
-        )
-    if number < 0 and not negative:
-        raise _NumberInvalid("Ensure this value is greater than or equal to 0.", "min_value")
-    value = number.quantize(Decimal(1).scaleb(-places), context=NUMBER_CONTEXT)
-    # PostgreSQL's numeric has no negative zero: "-0" is stored, and read back, as 0.
-    return value.copy_abs() if value.is_zero() else value
-
-
-class _Invalid(Exception):
-    """One field's DRF validation errors, in Baserow's serialized shape."""
-
-    def __init__(self, detail: Any) -> None:
-        super().__init__(detail)
-        self.detail = detail
-
-
-def _validated(
-    payload: dict[str, Any],
-    checks: tuple[tuple[str, Callable[[Any], Any]], ...],
-    *,
-    required: tuple[str, ...],
-) -> dict[str, Any]:
-    """A DRF serializer's validation: each present key checked, every field's errors at once
-    (a missing `required` one included), unknown keys dropped."""
-    values: dict[str, Any] = {}
-    errors: dict[str, Any] = {}
-    for key, check in checks:
-        if key not in payload:
-            if key in required:
-                errors[key] = _required()
-            continue
-        try:
-            values[key] = check(payload[key])
-        except _Invalid as exc:
-            errors[key] = exc.detail
-    if errors:
-        raise _validation(errors)
-    return values
-
-
-def _drf_string(value: Any, *, max_length: int) -> str:
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise _Invalid(_field_error("Not a valid string."))
-    text = str(value).strip()  # DRF's CharField trims whitespace
-    if not text:
-        raise _Invalid(_field_error("This field may not be blank.", "blank"))
-    if len(text) > max_length:
-        raise _Invalid(
-            _field_error(
-                f"Ensure this field has no more than {max_length} characters.", "max_length"
-            )
-        )
-    return text
-
-
-def _drf_boolean(value: Any) -> bool:
-    if value is True or value == 1 or (isinstance(value, str) and value in DRF_TRUE):
-        return True
-    if value is False or value == 0 or (isinstance(value, str) and value in DRF_FALSE):
-        return False
-    raise _Invalid(_field_error("Must be a valid boolean."))
-
-
-def _drf_choice(value: Any, choices: tuple[str, ...]) -> str:
-    if not isinstance(value, str) or value not in choices:
-        raise _Invalid(_field_error(f'"{value}" is not a valid choice.', "invalid_choice"))
-    return value
-
-
-def _drf_list(value: Any) -> list[Any]:
-    if not isinstance(value, list):
-        raise _Invalid(
-            _field_error(
-                f'Expected a list of items but got type "{type(value).__name__}".', "not_a_list"
-            )
-        )
-    return value
-
-
-def _webhook_method(value: Any) -> str:
-    return _drf_choice(value, WEBHOOK_METHODS)
-
-
-def _webhook_events(value: Any) -> list[str]:
-    errors: dict[str, Any] = {}
-    events = []
-    for index, item in enumerate(_drf_list(value)):
-        try:
-            events.append(_drf_choice(item, WEBHOOK_EVENT_TYPES))
-        except _Invalid as exc:
-            errors[str(index)] = exc.detail
-    if errors:
-        raise _Invalid(errors)
-    return events
-
-
-def _webhook_event_config(value: Any) -> list[dict[str, Any]]:
-    errors: dict[str, Any] = {}
-    configs = []
-    for index, item in enumerate(_drf_list(value)):
-        if not isinstance(item, dict):
-            errors[str(index)] = {
-                "non_field_errors": _field_error(
-                    f"Invalid data. Expected a dictionary, but got {type(item).__name__}."
-                )
-            }
-            continue
-        if "event_type" not in item:
-            errors[str(index)] = {"event_type": _required()}
-            continue
-        try:
-            config: dict[str, Any] = {
-                "event_type": _drf_choice(item["event_type"], WEBHOOK_EVENT_TYPES)
-            }
-            for key in ("fields", "views"):
-                if key in item:
-                    ids = _drf_list(item[key])
-                    if any(isinstance(i, bool) or not isinstance(i, int) for i in ids):
-                        raise _Invalid(_field_error("A valid integer is required."))
-                    config[key] = ids
-        except _Invalid as exc:
-            errors[str(index)] = exc.detail
-            continue
-        configs.append(config)
-    if errors:
-        raise _Invalid(errors)
-    return configs
-
-
-def _webhook_headers(value: Any) -> dict[str, str]:
-    from http.client import _is_illegal_header_value, _is_legal_header_name  # type: ignore[attr-defined]
-
-    if not isinstance(value, dict):
-        raise _Invalid(
-            _field_error(
-                f'Expected a dictionary of items but got type "{type(value).__name__}".',
-                "not_a_dict",
-            )
-        )
-    for name, header_value in value.items():
-        if not _is_legal_header_name(name.encode()):
-            raise _Invalid(
-                _field_error(
-                    f"The provided header name {name} is invalid.", "invalid_http_header_name"
-                )
-            )
-        if not isinstance(header_value, str) or _is_illegal_header_value(header_value.encode()):
-            raise _Invalid(
-                _field_error(
-                    f"The provided header value {header_value} is invalid.",
-                    "invalid_http_header_value",
-                )
-            )
-    return dict(value)
 
 
 def _webhook_repr(webhook: dict[str, Any]) -> dict[str, Any]:
@@ -1797,28 +1489,6 @@ def _webhook_repr(webhook: dict[str, Any]) -> dict[str, Any]:
     for call in shown["calls"]:
         call.pop("batch_id", None)  # the log's key, not shown by the API
     return shown
-
-
-def _defaults(table: FakeTable) -> dict[int, Any]:
-    """A new row's stored values: email and phone fields default to "" (Baserow's model field
-    `default=""`), every other field to nothing."""
-    return {f.id: "" for f in table.fields if f.type in ("email", "phone_number")}
-
-
-def _response_text(status: int | None) -> str | None:
-    """The response as the call log shows it: the receivers here answer no body."""
-    return None if status is None else "Content-Length: 0\r\n\r\n"
-
-
-def _now_iso() -> str:
-    return datetime.now(UTC).isoformat().replace("+00:00", "Z")
-
-
-def _user_field_names(params: dict[str, str]) -> bool:
-    """Absent: false; present without a value: true; else y/yes/true/t/on/1 (CONTRACT §3)."""
-    if "user_field_names" not in params:
-        return False
-    return params["user_field_names"].lower() in TRUE_STRINGS | {""}
 
 
 def _text_of(shown: Any) -> str:
