@@ -18,8 +18,11 @@ from domain.entities import (
 )
 from domain.rollups import HoursRollup, PersonneCapacity
 
+# Hours as JSON numbers: 80 stays 80, 3.50 becomes 3.5 (see `num`).
+Hours = int | float
 
-def num(value: Decimal) -> int | float:
+
+def num(value: Decimal) -> Hours:
     """Baserow's decimal strings as JSON numbers: 80 stays 80, 3.50 becomes 3.5."""
     return int(value) if value == value.to_integral_value() else float(value)
 
