@@ -59,15 +59,9 @@ def client_from_settings() -> BaserowClient:
 
 def client_for_fake(fake: "FakeBaserow") -> BaserowClient:
     """A client whose transport is the in-process fake (demo mode, tests)."""
-    from integrations.fakes.transport import fake_session
+    from integrations.fakes.demo import fake_client
 
-    return BaserowClient(
-        base_url=fake.base_url,
-        database_token=fake.database_token,
-        email=fake.email,
-        password=fake.password,
-        session=fake_session(fake),
-    )
+    return fake_client(fake)
 
 
 def connect_fake(fake: "FakeBaserow", mapping: SchemaMapping) -> BaserowConnection:
