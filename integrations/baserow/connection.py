@@ -35,7 +35,14 @@ _current: BaserowConnection | None = None
 
 def connection_from_settings() -> BaserowConnection:
     if not settings.BASEROW_URL:
-        from integrations.fakes.demo import build_demo_baserow
+        try:
+            from integrations.fakes.demo import build_demo_baserow
+        except ModuleNotFoundError as exc:  # the container image leaves the fakes out
+            raise ImproperlyConfigured(
+                "BASEROW_URL is not set and this installation has no demo Baserow (the in-process "
+                "fakes are not shipped in the container image): set BASEROW_URL and "
+                "BASEROW_DATABASE_TOKEN."
+            ) from exc
 
         fake, mapping = build_demo_baserow(personnes=settings.BASEROW_DEMO_PERSONNES)
         return connect_fake(fake, mapping)
