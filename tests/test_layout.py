@@ -64,3 +64,25 @@ def test_no_product_file_is_over_the_size_limit():
         if "migrations" not in path.parts and (count := len(path.read_text().splitlines())) > 420
     ]
     assert too_long == []
+
+
+def test_without_the_fakes_demo_mode_says_what_to_set():
+    """The container image leaves integrations/fakes out: unconfigured, it names the settings."""
+    code = (
+        "import sys, django; django.setup()\n"
+        "sys.modules['integrations.fakes'] = None\n"
+        "from django.core.exceptions import ImproperlyConfigured\n"
+        "from integrations.baserow.connection import connection_from_settings as baserow\n"
+        "from integrations.docmost.connection import connection_from_settings as docmost\n"
+        "for build in (baserow, docmost):\n"
+        "    try:\n"
+        "        build()\n"
+        "    except ImproperlyConfigured as exc:\n"
+        "        print(exc)\n"
+    )
+    result = run_python({"SECRET_KEY": "s", "TOKEN_PEPPER": "p"}, code)
+
+    assert result.returncode == 0, result.stderr
+    baserow_error, docmost_error = result.stdout.strip().splitlines()
+    assert "set BASEROW_URL and BASEROW_DATABASE_TOKEN" in baserow_error
+    assert "set DOCMOST_URL, DOCMOST_EMAIL and DOCMOST_PASSWORD" in docmost_error

@@ -155,7 +155,7 @@ def module_attribuer(
                 )
                 writer.effects.append(f"module {module.id} → attribue")
             cache_invalidate_personne(personne_id)
-            formation_id = formation_of(repo, module)
+            formation_id = formation_of(repo=repo, module=module)
             if formation_id:
                 cache_invalidate_formation(formation_id)
             new_id = attribution.id
@@ -207,7 +207,7 @@ def _attribution_change(
             module = after_write(writer, module, module_attributions)
         if not dry_run:
             cache_invalidate_personne(personne.id)
-            formation_id = formation_of(repo, module)
+            formation_id = formation_of(repo=repo, module=module)
             if formation_id:
                 cache_invalidate_formation(formation_id)
         data = _attribution_written(
@@ -285,7 +285,7 @@ def _close_upwards(writer: Writer, module: Module, attributions: list[Attributio
             "module", "module.status", {"statut": "realise"}, before=module, row_id=module.id
         )
     writer.effects.append(f"module {module.id} → realise")
-    formation_id = formation_of(repo, module)
+    formation_id = formation_of(repo=repo, module=module)
     if formation_id is not None:
         formation_close_if_complete_within(
             writer=writer, formation_id=formation_id, just_realised=module

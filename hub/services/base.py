@@ -64,7 +64,7 @@ def replace_item(items: list[Any], new: Any) -> list[Any]:
     return [item for item in items if item.id != new.id] + [new]
 
 
-def formation_of(repo: Repository, module: Module) -> int | None:
+def formation_of(*, repo: Repository, module: Module) -> int | None:
     if module.bloc is None:
         return None
     bloc = repo.get("bloc", module.bloc.id)
