@@ -62,7 +62,9 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     assert result.returncode == 0, result.stdout + result.stderr
     sys.path.insert(0, str(root))
     try:
-        yield importlib.import_module(PACKAGE)
+        package = importlib.import_module(PACKAGE)
+        importlib.import_module(f"{PACKAGE}.models")  # sets `package.models`, whatever runs first
+        yield package
     finally:
         sys.path.remove(str(root))
         for name in [m for m in sys.modules if m == PACKAGE or m.startswith(f"{PACKAGE}.")]:
