@@ -12,12 +12,14 @@ Decisions use the bridge's own request id, never the client's `X-Request-ID`.
 
 import functools
 import hashlib
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -27,7 +29,20 @@ from hub.logging import current_request_id
 from hub.models import AuditEntry, IdempotencyRecord
 
 HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
 LIFETIME = timedelta(hours=24)
+# 1 to 255 printable ASCII characters, neither first nor last a space (HTTP strips those).
+KEY_PATTERN = r"^[!-~]([ -~]{0,253}[!-~])?$"
+KEY_RULE = "1 to 255 printable ASCII characters, not starting or ending with a space."
+
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    HEADER,
+    {"type": "string", "minLength": 1, "maxLength": 255, "pattern": KEY_PATTERN},
+    location=OpenApiParameter.HEADER,
+    description="Retrying with the same key and body returns the first answer without writing "
+    f"again (24 h), with the header `{REPLAYED_HEADER}: true`; the same key with another body "
+    f"is 409. {KEY_RULE}",
+)
 
 
 def _request_hash(request: Request) -> str:
@@ -117,10 +132,9 @@ def idempotent(method: Callable[..., Response]) -> Callable[..., Response]:
         key = request.headers.get(HEADER)
         if key is None or request.auth is None:
             return method(view, request, *args, **kwargs)
-        if not key or len(key) > 255 or not key.isprintable():
+        if not re.fullmatch(KEY_PATTERN, key):
             raise ApplicationError(
-                ErrorCode.VALIDATION_ERROR,
-                details={HEADER: ["Must be 1 to 255 printable characters."]},
+                ErrorCode.VALIDATION_ERROR, details={HEADER: [f"Must be {KEY_RULE}"]}
             )
         digest = _request_hash(request)
         record, claimed = _claim(request.auth.key_id, key, digest)  # type: ignore[union-attr]
@@ -140,7 +154,7 @@ def idempotent(method: Callable[..., Response]) -> Callable[..., Response]:
             return Response(
                 record.response_body,
                 status=record.status_code or 200,
-                headers={"Idempotent-Replayed": "true"},
+                headers={REPLAYED_HEADER: "true"},
             )
         try:
             response = method(view, request, *args, **kwargs)
