@@ -10,7 +10,6 @@ from drf_spectacular.plumbing import force_instance
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
-from bridge_api.idempotency import HEADER as IDEMPOTENCY_HEADER
 from bridge_api.idempotency import REPLAYED_HEADER
 from bridge_api.serializers.common import (
     BodySerializer,
@@ -18,6 +17,7 @@ from bridge_api.serializers.common import (
     WriteMetaSerializer,
 )
 from hub.errors import ErrorCode
+from hub.idempotency import HEADER as IDEMPOTENCY_HEADER
 from hub.queries import DEFAULT_PER_PAGE, MAX_PER_PAGE, ListSpec
 from integrations.baserow.schema import SCHEMA
 from tokens.scopes import Access, Scope

@@ -60,7 +60,7 @@ class WriteApi(APIView):
     @staticmethod
     def write_response(
         serializer_class: type[serializers.Serializer],
-        result: WriteResult,
+        result: WriteResult[Any],
         *,
         dry_run: bool,
         status: int = 200,
