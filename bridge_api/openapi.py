@@ -2,6 +2,7 @@
 responses and parameters the views declare, and request bodies as the bridge validates them."""
 
 import functools
+from decimal import Decimal
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
@@ -213,6 +214,8 @@ class HoursInputFieldExtension(OpenApiSerializerFieldExtension):  # type: ignore
         if field.above_zero:
             schema["exclusiveMinimum"] = True
         schema["maximum"] = float(field.at_most) if field.at_most % 1 else int(field.at_most)
+        # At most `decimal_places` decimals (0.01 h): more is a 400 from the DecimalField.
+        schema["multipleOf"] = float(Decimal(1).scaleb(-field.decimal_places))
         return schema
 
 
@@ -269,6 +272,23 @@ def add_error_envelope(result: dict[str, Any], **_kwargs: Any) -> dict[str, Any]
                 # limit) never are.
                 if idempotent and status not in ("401", "403", "429"):
                     headers[REPLAYED_HEADER] = {"$ref": "#/components/headers/IdempotentReplayed"}
+    return result
+
+
+def require_non_empty_bodies(result: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
+    """Postprocessing hook: a body that needs at least one key (`minProperties`, a PATCH whose
+    fields are all optional) is itself required; drf-spectacular leaves a partial update's body
+    optional, and the view answers 400 to a request without one."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            body = operation.get("requestBody")
+            if not body:
+                continue
+            for media in body.get("content", {}).values():
+                ref = media.get("schema", {}).get("$ref", "")
+                if schemas.get(ref.rsplit("/", 1)[-1], {}).get("minProperties"):
+                    body["required"] = True
     return result
 
 

@@ -77,5 +77,6 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "bridge_api.openapi.add_error_envelope",
+        "bridge_api.openapi.require_non_empty_bodies",
     ],
 }
