@@ -267,3 +267,31 @@ def test_metrics_has_no_format_parameter_and_a_text_answer(schema):
     operation = schema["paths"]["/api/metrics"]["get"]
     assert "parameters" not in operation
     assert list(operation["responses"]["200"]["content"]) == ["text/plain"]
+
+
+# -- what schemathesis (make api-fuzz) found ------------------------------------------------------
+
+
+@pytest.mark.parametrize("operation_id", ["interventions_update", "docmost_pages_update"])
+def test_a_body_that_needs_a_key_is_itself_required(schema, operation_id):
+    """Without it a client may send no body at all, which the view answers with a 400."""
+    _path, _method, op = operations(schema)[operation_id]
+    assert op["requestBody"]["required"] is True
+
+
+def test_hours_declare_their_two_decimals(schema):
+    for operation_id, name in [
+        ("modules_attribuer", "heures"),
+        ("interventions_create", "heures"),
+        ("interventions_update", "heures"),
+        ("attributions_heures_realisees", "heures_realisees"),
+    ]:
+        assert request_body(schema, operation_id)["properties"][name]["multipleOf"] == 0.01
+
+
+@pytest.mark.parametrize("operation_id", ["attributions_cloturer", "projets_cloturer"])
+def test_a_400_is_declared_where_only_parameters_or_headers_are_validated(schema, operation_id):
+    """No body, but an Idempotency-Key header and a dry_run parameter, each checked."""
+    _path, _method, op = operations(schema)[operation_id]
+    assert "requestBody" not in op
+    assert op["responses"]["400"]["content"]["application/json"]["schema"] == ERROR_ENVELOPE
