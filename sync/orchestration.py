@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from domain.errors import NotFound
 from hub import notifications
+from hub.cache import cache_delete_pattern
 from hub.echo import echo_digest
 from hub.errors import ApplicationError, ErrorCode
 from hub.locks import entity_locks
@@ -28,7 +29,7 @@ from hub.models import Alert, EchoLedgerEntry
 from hub.repository import Repository
 from integrations.baserow.client import BaserowError
 from integrations.docmost.client import DocmostError
-from sync import services
+from sync import pages
 from sync.models import EntityLink, SyncRun
 
 logger = logging.getLogger("bridge.sync")
@@ -42,7 +43,7 @@ Progress = Callable[[SyncRun, int], None]
 def force_sync(*, entity: str, row_id: int) -> str:
     """Sync one projet or formation now, whatever the loop guards say (admin's choice)."""
     Repository().get(entity, row_id)  # 404 for an unknown row
-    handler = {"projet": services.sync_projet, "formation": services.sync_formation}[entity]
+    handler = {"projet": pages.sync_projet, "formation": pages.sync_formation}[entity]
     return handler(row_id)
 
 
@@ -135,7 +136,7 @@ def _sync_projets(repo: Repository, projets: list[Any], run: SyncRun) -> None:
     for projet in projets:
         try:
             with entity_locks(f"sync:projet:{projet.id}"):
-                outcome = services.projet_page_ensure(projet, taches[projet.id])
+                outcome = pages.projet_page_ensure(projet, taches[projet.id])
         except (DocmostError, ApplicationError) as exc:
             run.errors += 1
             run.last_error = f"projet {projet.id}: {exc}"[:2000]
@@ -177,7 +178,7 @@ def _write_back(entity: str, repo: Repository, items: list[dict[str, Any]]) -> N
 def _sync_formations(formations: list[Any], run: SyncRun) -> None:
     for formation in formations:
         try:
-            outcome = services.sync_formation(formation.id)
+            outcome = pages.sync_formation(formation.id)
         except (DocmostError, ApplicationError, NotFound) as exc:
             run.errors += 1
             run.last_error = f"formation {formation.id}: {exc}"[:2000]
@@ -198,7 +199,7 @@ def _reconcile(repo: Repository, run: SyncRun) -> None:
         run.flagged += gone.update(source_deleted_at=timezone.now())
     run.last_error = "; ".join(filter(None, [run.last_error, check_webhooks(repo)]))
     for pattern in ("personne:*", "projet:*", "formation:*"):  # drop what lost events changed
-        services.cache_delete_pattern(pattern)
+        cache_delete_pattern(pattern)
 
 
 def check_webhooks(repo: Repository) -> str:

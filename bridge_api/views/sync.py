@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from bridge_api import throttling
 from bridge_api.openapi import ERROR_ENVELOPE_REF, enveloped
 from hub.errors import ApplicationError, ErrorCode
-from sync import ingress, orchestration, services
+from sync import inbox, ingress, orchestration
 from sync.models import SyncRun, WebhookEvent
 from tokens.scopes import Access, Scope
 
@@ -131,7 +131,7 @@ class BaserowWebhookView(APIView):
         throttling.webhook_delivery_throttle(
             request=request._request, credential=credential, kind=kind
         )
-        received = ingress.receive(kind, request._request.body, services.expected_table_id(kind))
+        received = ingress.receive(kind, request._request.body, inbox.expected_table_id(kind))
         event = received.event
         if event is None:
             return Response({"data": {"status": received.result, "inbox_id": None}})
@@ -217,7 +217,7 @@ class ReplayEventView(APIView):
         tags=["sync"],
     )
     def post(self, request: Request, pk: int) -> Response:
-        event = services.event_replay(event_id=pk)
+        event = inbox.event_replay(event_id=pk)
         return Response({"data": {"inbox_id": event.pk, "status": event.status}})
 
 
@@ -233,7 +233,7 @@ class SyncStatusView(APIView):
     )
     def get(self, request: Request) -> Response:
         data = {
-            **services.sync_overview(),
+            **inbox.sync_overview(),
             "queue_depth": orchestration.queue_depth(),
             "last_runs": orchestration.sync_runs_recent(),
         }
