@@ -33,9 +33,10 @@ from hub.repository import Repository
 from hub.services.formations import formation_close_if_complete
 from hub.services.interventions import alert_if_over_agency_capacity
 from integrations.baserow.connection import baserow
-from sync.ingress import KIND_ENTITY, is_noise, is_test_call
+from sync.ingress import KIND_ENTITY
 from sync.models import WebhookEvent
 from sync.pages import SYNC_ACTOR, row_deleted, sync_formation, sync_projet
+from sync.payloads import is_noise, is_test_call
 from sync.polling import sync_docmost_page
 
 
