@@ -162,8 +162,9 @@ def projet_page_ensure(projet: Any, taches: list[Any]) -> ProjetSyncOutcome:
     )
 
 
-def sync_projet(row_id: int, created: bool = False) -> str:
-    """The projet's page in the agency space: created once, title and content kept current."""
+def sync_projet(row_id: int, created: bool = False, *, actor: Actor = SYNC_ACTOR) -> str:
+    """The projet's page in the agency space: created once, title and content kept current.
+    The id written back to Baserow is credited to `actor` (the webhook sync unless told)."""
     repo = Repository()
     with entity_locks(f"sync:projet:{row_id}"):
         try:
@@ -176,17 +177,17 @@ def sync_projet(row_id: int, created: bool = False) -> str:
         if outcome.write_back:
             docmost_ids_write_back(
                 entity="projet",
-                row_id=row_id,
-                values={"docmost_page_id": outcome.link.docmost_page_id},
-                actor=SYNC_ACTOR,
+                items=[{"id": row_id, "docmost_page_id": outcome.link.docmost_page_id}],
+                actor=actor,
             )
         action = outcome.action + (", billing notice sent" if outcome.delivered else "")
         cache_invalidate_projet(row_id)
     return f"projet {row_id}: {action}"
 
 
-def sync_formation(row_id: int, created: bool = False) -> str:
-    """A Docmost space "[CFA] <nom>" per formation, with one page per bloc."""
+def sync_formation(row_id: int, created: bool = False, *, actor: Actor = SYNC_ACTOR) -> str:
+    """A Docmost space "[CFA] <nom>" per formation, with one page per bloc; the ids written back
+    to Baserow are credited to `actor`."""
     repo = Repository()
     client = docmost().client
     with entity_locks(f"sync:formation:{row_id}"):
@@ -230,16 +231,14 @@ def sync_formation(row_id: int, created: bool = False) -> str:
             if bloc.docmost_page_id != bloc_link.docmost_page_id:
                 docmost_ids_write_back(
                     entity="bloc",
-                    row_id=bloc.id,
-                    values={"docmost_page_id": bloc_link.docmost_page_id},
-                    actor=SYNC_ACTOR,
+                    items=[{"id": bloc.id, "docmost_page_id": bloc_link.docmost_page_id}],
+                    actor=actor,
                 )
         if formation.docmost_space_id != link.docmost_space_id:
             docmost_ids_write_back(
                 entity="formation",
-                row_id=row_id,
-                values={"docmost_space_id": link.docmost_space_id},
-                actor=SYNC_ACTOR,
+                items=[{"id": row_id, "docmost_space_id": link.docmost_space_id}],
+                actor=actor,
             )
         cache_invalidate_formation(row_id)
     return f"formation {row_id}: {action}, {created_pages} bloc page(s) created"

@@ -6,10 +6,12 @@ import logging
 from celery import shared_task
 from prometheus_client import Counter
 
+from hub.ledger import Actor
 from sync import inbox
 from sync.polling import poll_docmost
 
 logger = logging.getLogger("bridge.sync")
+RECONCILE_ACTOR = Actor(token_name="sync (scheduled reconciliation)")  # noqa: S106 - a label
 
 PROCESSED = Counter(
     "webhook_events_processed_total",
@@ -68,7 +70,7 @@ def reconcile() -> int | None:
     from sync.orchestration import sync_run_start
 
     try:
-        return sync_run_start(kind=SyncRun.Kind.RECONCILIATION).pk
+        return sync_run_start(kind=SyncRun.Kind.RECONCILIATION, actor=RECONCILE_ACTOR).pk
     except ApplicationError:
         return None
 

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from bridge_api import throttling
 from bridge_api.openapi import ERROR_ENVELOPE_REF, enveloped
 from hub.errors import ApplicationError, ErrorCode
+from hub.ledger import Actor
 from sync import inbox, ingress, orchestration
 from sync.models import SyncRun, WebhookEvent
 from tokens.scopes import Access, Scope
@@ -258,7 +259,13 @@ def _force_view(entity: str) -> type[APIView]:
         )
         def post(self, request: Request, pk: int) -> Response:
             return Response(
-                {"data": {"outcome": orchestration.force_sync(entity=entity, row_id=pk)}}
+                {
+                    "data": {
+                        "outcome": orchestration.force_sync(
+                            entity=entity, row_id=pk, actor=Actor.from_token(request.auth)
+                        )
+                    }
+                }
             )
 
     ForceSyncView.__name__ = ForceSyncView.__qualname__ = f"ForceSync{entity.title()}View"
@@ -282,7 +289,7 @@ def _run_view(kind: str, operation_id: str, summary: str) -> type[APIView]:
             tags=["sync"],
         )
         def post(self, request: Request) -> Response:
-            run = orchestration.sync_run_start(kind=kind)
+            run = orchestration.sync_run_start(kind=kind, actor=Actor.from_token(request.auth))
             return Response({"data": orchestration.sync_runs_recent_one(run)}, status=202)
 
     StartRunView.__name__ = StartRunView.__qualname__ = (
