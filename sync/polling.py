@@ -24,7 +24,7 @@ For each compte-rendu page:
 - else the row is created or updated: titre = page title, date = page creation date (Europe/Paris),
   docmost_page_id, and projet when the title or content names a projet exactly (projet names are
   listed once per run, only when something is written; a link is added, never removed).
-Writes go through `bridge_api.writes.Writer` (`send_webhook_events=false`, echo ledger, audit).
+Writes go through `hub.ledger.Writer` (`send_webhook_events=false`, echo ledger, audit).
 Deleted (trashed) pages drop out of `recent` and are not handled here; their rows stay.
 """
 
