@@ -71,9 +71,10 @@ e2e-real: install  ## The bridge's real processes end to end on running real Bas
 	fi
 	@DOTENV_FILE= $(WITH_SERVICES) .venv/bin/pytest -q -p no:xdist -m e2e_real tests/e2e_real $(PYTEST_ARGS)
 
-lint: install  ## ruff (lint + format check) and mypy
+lint: install  ## ruff (lint + format check), the layout's import contracts (import-linter) and mypy
 	@.venv/bin/ruff check .
 	@.venv/bin/ruff format --check .
+	@.venv/bin/lint-imports --no-cache
 	@DOTENV_FILE= SECRET_KEY=typecheck TOKEN_PEPPER=typecheck $(WITH_SERVICES) .venv/bin/mypy .
 
 schema: install  ## Validate the OpenAPI schema (fails on warnings)

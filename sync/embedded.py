@@ -21,11 +21,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+# The project's app (config/celery.py), reached without importing `config` (it imports us).
+from celery import current_app as app
 from celery.schedules import maybe_schedule
 from django.conf import settings
 from django.db import connections
-
-from config.celery import app
 
 logger = logging.getLogger("bridge.embedded")
 

@@ -63,7 +63,7 @@ def _render(serializer: type[serializers.Serializer], data: Any) -> dict[str, An
 def detail_view(
     *,
     scope: Scope,
-    selector: Callable[..., dict[str, Any]],
+    selector: Callable[..., Any],
     id_name: str,
     serializer: type[serializers.Serializer],
     operation_id: str,

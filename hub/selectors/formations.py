@@ -1,6 +1,7 @@
 """Reads about formations, their blocs, modules and attributions (hours rolled up)."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from domain.entities import CANCELLED, Attribution
@@ -9,13 +10,39 @@ from hub.cache import cached
 from hub.queries import ListQuery, ListSpec, Page, page_of
 from hub.repository import Repository
 from hub.representations import (
+    AttributionRepr,
+    BlocRepr,
+    FormationRepr,
+    HoursRepr,
+    ModuleRepr,
     attribution_repr,
     bloc_repr,
+    fields_of,
     formation_repr,
     hours_repr,
     module_repr,
 )
 from hub.selectors.common import by_link, list_page
+
+
+@dataclass(frozen=True)
+class ModuleDetail(ModuleRepr):
+    attributions_actives: list[AttributionRepr]
+
+
+@dataclass(frozen=True)
+class BlocDetail(HoursRepr, BlocRepr):
+    """A bloc, its hours summed over its modules, and the modules."""
+
+    modules: list[ModuleRepr]
+
+
+@dataclass(frozen=True)
+class FormationDetail(HoursRepr, FormationRepr):
+    """A formation, its hours summed over its blocs, and the blocs with their modules."""
+
+    blocs: list[BlocDetail]
+
 
 FORMATION_LIST = ListSpec(
     "formation",
@@ -30,7 +57,7 @@ FORMATION_LIST = ListSpec(
 )
 
 
-def formation_list(*, query: ListQuery) -> Page[dict[str, Any]]:
+def formation_list(*, query: ListQuery) -> Page[FormationRepr]:
     """1 request."""
     repo = Repository()
     formations, total = list_page(repo, FORMATION_LIST, query)
@@ -39,12 +66,12 @@ def formation_list(*, query: ListQuery) -> Page[dict[str, Any]]:
 
 def _modules_tree(
     repo: Repository, bloc_ids: list[int]
-) -> tuple[dict[int, list[dict[str, Any]]], dict[int, Any]]:
+) -> tuple[dict[int, list[ModuleRepr]], dict[int, Any]]:
     """Modules of the blocs with their hours, grouped by bloc; and each bloc's hour totals."""
     modules = repo.linked("module", "bloc", bloc_ids)
     attributions = repo.linked("attribution", "module", [m.id for m in modules])
     by_module = by_link(attributions, "module")
-    modules_by_bloc: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    modules_by_bloc: dict[int, list[ModuleRepr]] = defaultdict(list)
     hours_by_bloc: dict[int, list[Any]] = defaultdict(list)
     for module in sorted(modules, key=lambda m: m.id):
         hours = module_hours(module, by_module[module.id])
@@ -54,10 +81,10 @@ def _modules_tree(
     return modules_by_bloc, {bloc_id: total_hours(h) for bloc_id, h in hours_by_bloc.items()}
 
 
-def formation_retrieve(*, formation_id: int) -> dict[str, Any]:
+def formation_retrieve(*, formation_id: int) -> FormationDetail:
     """4 requests on a miss (formation, blocs, modules, attributions); 0 on a cache hit."""
 
-    def load() -> dict[str, Any]:
+    def load() -> FormationDetail:
         repo = Repository()
         formation = repo.get("formation", formation_id)
         blocs = sorted(
@@ -65,49 +92,49 @@ def formation_retrieve(*, formation_id: int) -> dict[str, Any]:
         )
         modules_by_bloc, hours_by_bloc = _modules_tree(repo, [b.id for b in blocs])
         bloc_items = [
-            {
-                **bloc_repr(b),
-                **hours_repr(hours_by_bloc.get(b.id, total_hours([]))),
-                "modules": modules_by_bloc.get(b.id, []),
-            }
+            BlocDetail(
+                **fields_of(bloc_repr(b)),
+                **fields_of(hours_repr(hours_by_bloc.get(b.id, total_hours([])))),
+                modules=modules_by_bloc.get(b.id, []),
+            )
             for b in blocs
         ]
-        return {
-            **formation_repr(formation),
-            **hours_repr(total_hours(hours_by_bloc.values())),
-            "blocs": bloc_items,
-        }
+        return FormationDetail(
+            **fields_of(formation_repr(formation)),
+            **fields_of(hours_repr(total_hours(hours_by_bloc.values()))),
+            blocs=bloc_items,
+        )
 
     return cached("formation", formation_id, load)
 
 
-def bloc_retrieve(*, bloc_id: int) -> dict[str, Any]:
+def bloc_retrieve(*, bloc_id: int) -> BlocDetail:
     """3 requests: bloc, its modules, their attributions."""
     repo = Repository()
     bloc = repo.get("bloc", bloc_id)
     modules_by_bloc, hours_by_bloc = _modules_tree(repo, [bloc_id])
-    return {
-        **bloc_repr(bloc),
-        **hours_repr(hours_by_bloc.get(bloc_id, total_hours([]))),
-        "modules": modules_by_bloc.get(bloc_id, []),
-    }
+    return BlocDetail(
+        **fields_of(bloc_repr(bloc)),
+        **fields_of(hours_repr(hours_by_bloc.get(bloc_id, total_hours([])))),
+        modules=modules_by_bloc.get(bloc_id, []),
+    )
 
 
-def module_retrieve(*, module_id: int) -> dict[str, Any]:
+def module_retrieve(*, module_id: int) -> ModuleDetail:
     """2 requests: module, its attributions."""
     repo = Repository()
     module = repo.get("module", module_id)
     attributions: list[Attribution] = repo.linked("attribution", "module", [module_id])
-    return {
-        **module_repr(module, module_hours(module, attributions)),
-        "attributions_actives": [
+    return ModuleDetail(
+        **fields_of(module_repr(module, module_hours(module, attributions))),
+        attributions_actives=[
             attribution_repr(a)
             for a in sorted(attributions, key=lambda a: a.id)
             if a.statut != CANCELLED
         ],
-    }
+    )
 
 
-def attribution_retrieve(*, attribution_id: int) -> dict[str, Any]:
+def attribution_retrieve(*, attribution_id: int) -> AttributionRepr:
     """1 request."""
     return attribution_repr(Repository().get("attribution", attribution_id))

@@ -2,6 +2,7 @@
 interventions, its dashboard. Baserow requests per call are stated on each function."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -12,7 +13,13 @@ from hub.cache import cached
 from hub.queries import ListQuery, ListSpec, Page, page_of
 from hub.repository import Repository
 from hub.representations import (
+    AttributionRepr,
+    Hours,
+    InterventionRepr,
+    PersonneRepr,
+    ProjetRepr,
     attribution_repr,
+    fields_of,
     intervention_repr,
     num,
     personne_repr,
@@ -20,6 +27,22 @@ from hub.representations import (
 )
 from hub.selectors.common import by_link, equal_option, list_page
 from integrations.baserow.client import Condition
+
+
+@dataclass(frozen=True)
+class ProjetEnCours(ProjetRepr):
+    heures_realisees_personne: Hours
+
+
+@dataclass(frozen=True)
+class PersonneDashboard:
+    """A personne's capacity, active attributions, recent interventions and current projets."""
+
+    personne: PersonneRepr
+    attributions_actives: list[AttributionRepr]
+    interventions_recentes: list[InterventionRepr]
+    projets_en_cours: list[ProjetEnCours]
+
 
 PERSONNE_LIST = ListSpec(
     "personne",
@@ -48,7 +71,7 @@ INTERVENTION_SUBLIST = ListSpec(
 )
 
 
-def _personnes_with_capacity(repo: Repository, personnes: list[Personne]) -> list[dict[str, Any]]:
+def _personnes_with_capacity(repo: Repository, personnes: list[Personne]) -> list[PersonneRepr]:
     ids = [p.id for p in personnes]
     attributions = by_link(repo.linked("attribution", "personne", ids), "personne")
     interventions = by_link(repo.linked("intervention", "personne", ids), "personne")
@@ -58,26 +81,24 @@ def _personnes_with_capacity(repo: Repository, personnes: list[Personne]) -> lis
     ]
 
 
-def personne_list(*, query: ListQuery) -> Page[dict[str, Any]]:
+def personne_list(*, query: ListQuery) -> Page[PersonneRepr]:
     """3 requests: the page of personnes, their attributions, their interventions."""
     repo = Repository()
     personnes, total = list_page(repo, PERSONNE_LIST, query)
     return page_of(_personnes_with_capacity(repo, personnes), query, total)
 
 
-def personne_retrieve(*, personne_id: int) -> dict[str, Any]:
+def personne_retrieve(*, personne_id: int) -> PersonneRepr:
     """3 requests on a miss (personne, attributions, interventions); 0 on a cache hit."""
 
-    def load() -> dict[str, Any]:
+    def load() -> PersonneRepr:
         repo = Repository()
         return _personnes_with_capacity(repo, [repo.get("personne", personne_id)])[0]
 
     return cached("personne", personne_id, load)
 
 
-def _personne_sublist(
-    personne_id: int, spec: ListSpec, query: ListQuery, render: Any
-) -> Page[dict[str, Any]]:
+def _personne_sublist(personne_id: int, spec: ListSpec, query: ListQuery, render: Any) -> Page[Any]:
     repo = Repository()
     repo.get("personne", personne_id)  # 404 for an unknown personne, not an empty list
     scoped = ListSpec(
@@ -92,17 +113,17 @@ def _personne_sublist(
     return page_of([render(item) for item in items], query, total)
 
 
-def personne_attributions_list(*, personne_id: int, query: ListQuery) -> Page[dict[str, Any]]:
+def personne_attributions_list(*, personne_id: int, query: ListQuery) -> Page[AttributionRepr]:
     """2 requests: the personne, a page of its attributions (active and past)."""
     return _personne_sublist(personne_id, ATTRIBUTION_SUBLIST, query, attribution_repr)
 
 
-def personne_interventions_list(*, personne_id: int, query: ListQuery) -> Page[dict[str, Any]]:
+def personne_interventions_list(*, personne_id: int, query: ListQuery) -> Page[InterventionRepr]:
     """2 requests: the personne, a page of its interventions."""
     return _personne_sublist(personne_id, INTERVENTION_SUBLIST, query, intervention_repr)
 
 
-def personne_dashboard(*, personne_id: int) -> dict[str, Any]:
+def personne_dashboard(*, personne_id: int) -> PersonneDashboard:
     """5 requests: personne, attributions, interventions, projets en cours, their tâches."""
     repo = Repository()
     personne = repo.get("personne", personne_id)
@@ -131,15 +152,17 @@ def personne_dashboard(*, personne_id: int) -> dict[str, Any]:
         key=lambda i: i.date or date.min,
         reverse=True,
     )
-    return {
-        "personne": personne_repr(personne, capacity),
-        "attributions_actives": [
+    return PersonneDashboard(
+        personne=personne_repr(personne, capacity),
+        attributions_actives=[
             attribution_repr(a) for a in attributions if a.statut not in (CANCELLED, "realise")
         ],
-        "interventions_recentes": [intervention_repr(i) for i in recent[:10]],
-        "projets_en_cours": [
-            {**projet_repr(p), "heures_realisees_personne": num(hours_by_projet[p.id])}
+        interventions_recentes=[intervention_repr(i) for i in recent[:10]],
+        projets_en_cours=[
+            ProjetEnCours(
+                **fields_of(projet_repr(p)), heures_realisees_personne=num(hours_by_projet[p.id])
+            )
             for p in projets_en_cours
             if p.id in hours_by_projet
         ],
-    }
+    )

@@ -14,7 +14,7 @@ from hub.cache import cache_invalidate_formation, cache_invalidate_personne
 from hub.errors import ApplicationError, ErrorCode
 from hub.ledger import Actor, Writer
 from hub.locks import entity_locks
-from hub.representations import iso, num
+from hub.representations import Hours, num
 from hub.services.base import (
     WriteResult,
     enforce,
@@ -26,41 +26,75 @@ from hub.services.base import (
 from hub.services.formations import formation_close_if_complete_within
 
 
-def attribution_result(
+@dataclasses.dataclass(frozen=True)
+class ModuleRollup:
+    module_id: int
+    module_nom: str
+    statut: str | None
+    heures_module: Hours
+    heures_deja_attribuees: Hours
+    heures_realisees_total: Hours
+    heures_restantes: Hours
+
+
+@dataclasses.dataclass(frozen=True)
+class PersonneFormationRollup:
+    personne_id: int
+    nom_prenom: str
+    capacite_formation_h: Hours
+    heures_attribuees_formation: Hours
+    heures_restantes_formation: Hours
+
+
+@dataclasses.dataclass(frozen=True)
+class AttributionWritten:
+    """The seed's section 12 shape: the attribution, its module's and personne's rollups."""
+
+    attribution_id: int  # 0 in a dry run of a creation
+    nom: str
+    heures_attribuees: Hours
+    heures_realisees: Hours
+    statut: str | None
+    date_debut: date | None
+    justification: str
+    module: ModuleRollup
+    personne: PersonneFormationRollup
+
+
+def _attribution_written(
     attribution: Attribution,
     module: Module,
     module_attributions: list[Attribution],
     personne: Personne,
     personne_attributions: list[Attribution],
-) -> dict[str, Any]:
-    """The seed's section 12 shape: the attribution, its module's and personne's rollups."""
+) -> AttributionWritten:
     hours = module_hours(module, module_attributions)
     capacity = personne_capacity(personne, personne_attributions, [])
-    return {
-        "attribution_id": attribution.id,
-        "nom": attribution.nom,
-        "heures_attribuees": num(attribution.heures_attribuees),
-        "heures_realisees": num(attribution.heures_realisees),
-        "statut": attribution.statut,
-        "date_debut": iso(attribution.date_debut),
-        "justification": attribution.justification,
-        "module": {
-            "module_id": module.id,
-            "module_nom": module.nom,
-            "statut": module.statut,
-            "heures_module": num(module.heures),
-            "heures_deja_attribuees": num(hours.heures_deja_attribuees),
-            "heures_realisees_total": num(hours.heures_realisees_total),
-            "heures_restantes": num(hours.heures_restantes),
-        },
-        "personne": {
-            "personne_id": personne.id,
-            "nom_prenom": personne.nom_prenom,
-            "capacite_formation_h": num(personne.capacite_formation_h),
-            "heures_attribuees_formation": num(capacity.heures_attribuees_formation),
-            "heures_restantes_formation": num(capacity.heures_restantes_formation),
-        },
-    }
+    return AttributionWritten(
+        attribution_id=attribution.id,
+        nom=attribution.nom,
+        heures_attribuees=num(attribution.heures_attribuees),
+        heures_realisees=num(attribution.heures_realisees),
+        statut=attribution.statut,
+        date_debut=attribution.date_debut,
+        justification=attribution.justification,
+        module=ModuleRollup(
+            module_id=module.id,
+            module_nom=module.nom,
+            statut=module.statut,
+            heures_module=num(module.heures),
+            heures_deja_attribuees=num(hours.heures_deja_attribuees),
+            heures_realisees_total=num(hours.heures_realisees_total),
+            heures_restantes=num(hours.heures_restantes),
+        ),
+        personne=PersonneFormationRollup(
+            personne_id=personne.id,
+            nom_prenom=personne.nom_prenom,
+            capacite_formation_h=num(personne.capacite_formation_h),
+            heures_attribuees_formation=num(capacity.heures_attribuees_formation),
+            heures_restantes_formation=num(capacity.heures_restantes_formation),
+        ),
+    )
 
 
 def module_attribuer(
@@ -71,7 +105,7 @@ def module_attribuer(
     date_debut: date | None,
     actor: Actor,
     dry_run: bool = False,
-) -> WriteResult:
+) -> WriteResult[AttributionWritten]:
     """POST /modules/{id}/attribuer: RG-06 eligibility, RG-01 module and RG-02 personne capacity."""
     numbers_fit("attribution", heures_attribuees=("heures", heures))
     writer = Writer(actor, dry_run)
@@ -121,12 +155,12 @@ def module_attribuer(
                 )
                 writer.effects.append(f"module {module.id} → attribue")
             cache_invalidate_personne(personne_id)
-            formation_id = formation_of(repo, module)
+            formation_id = formation_of(repo=repo, module=module)
             if formation_id:
                 cache_invalidate_formation(formation_id)
             new_id = attribution.id
             writer.on_commit(lambda: notifications.notify_attribution_created.delay(new_id))
-        data = attribution_result(
+        data = _attribution_written(
             attribution,
             module,
             [*module_attributions, attribution],
@@ -144,7 +178,7 @@ def _attribution_change(
     change: Callable[[Attribution], dict[str, Any]],
     action: str,
     after_write: Callable[[Writer, Module, list[Attribution]], Module] | None = None,
-) -> WriteResult:
+) -> WriteResult[AttributionWritten]:
     writer = Writer(actor, dry_run)
     repo = writer.repo
     # The module's lock too: two attributions of one module closing at once must see each
@@ -173,10 +207,10 @@ def _attribution_change(
             module = after_write(writer, module, module_attributions)
         if not dry_run:
             cache_invalidate_personne(personne.id)
-            formation_id = formation_of(repo, module)
+            formation_id = formation_of(repo=repo, module=module)
             if formation_id:
                 cache_invalidate_formation(formation_id)
-        data = attribution_result(
+        data = _attribution_written(
             updated, module, module_attributions, personne, personne_attributions
         )
     return WriteResult(data, writer.effects)
@@ -184,7 +218,7 @@ def _attribution_change(
 
 def attribution_heures_realisees(
     *, attribution_id: int, heures_realisees: Decimal, actor: Actor, dry_run: bool = False
-) -> WriteResult:
+) -> WriteResult[AttributionWritten]:
     """PATCH /attributions/{id}/heures-realisees: RG-04, RG-03; prevu moves to en_cours."""
     numbers_fit("attribution", heures_realisees=("heures_realisees", heures_realisees))
 
@@ -209,7 +243,7 @@ def attribution_heures_realisees(
 
 def attribution_cloturer(
     *, attribution_id: int, actor: Actor, dry_run: bool = False
-) -> WriteResult:
+) -> WriteResult[AttributionWritten]:
     """POST /attributions/{id}/cloturer: en_cours → realise (RG-04), then OP-07 upwards."""
     return _attribution_change(
         attribution_id,
@@ -224,7 +258,7 @@ def attribution_cloturer(
 
 def attribution_annuler(
     *, attribution_id: int, justification: str | None, actor: Actor, dry_run: bool = False
-) -> WriteResult:
+) -> WriteResult[AttributionWritten]:
     """POST /attributions/{id}/annuler: RG-04 (not final), RG-05 (a justification)."""
     return _attribution_change(
         attribution_id,
@@ -251,7 +285,9 @@ def _close_upwards(writer: Writer, module: Module, attributions: list[Attributio
             "module", "module.status", {"statut": "realise"}, before=module, row_id=module.id
         )
     writer.effects.append(f"module {module.id} → realise")
-    formation_id = formation_of(repo, module)
+    formation_id = formation_of(repo=repo, module=module)
     if formation_id is not None:
-        formation_close_if_complete_within(writer, formation_id, just_realised=module)
+        formation_close_if_complete_within(
+            writer=writer, formation_id=formation_id, just_realised=module
+        )
     return module

@@ -8,7 +8,7 @@ invalidate the cached representations, and queue notifications once the transact
 
 import dataclasses
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from domain import rules
 from domain.entities import Module
@@ -16,11 +16,16 @@ from domain.errors import NotFound
 from hub.errors import ApplicationError, ErrorCode
 from hub.repository import Repository
 
+T = TypeVar("T")
+
 
 @dataclasses.dataclass
-class WriteResult:
-    data: dict[str, Any]
-    effects: list[str] = dataclasses.field(default_factory=list)  # cascades (OP-07, …)
+class WriteResult(Generic[T]):
+    """What a write answers: the row as it is (or would be, in a dry run) with its rollups, and
+    the cascades it caused (`effects`: OP-07 closures, alerts, page refreshes)."""
+
+    data: T
+    effects: list[str] = dataclasses.field(default_factory=list)
 
 
 def enforce(*violations: rules.Violation | None) -> None:
@@ -59,7 +64,7 @@ def replace_item(items: list[Any], new: Any) -> list[Any]:
     return [item for item in items if item.id != new.id] + [new]
 
 
-def formation_of(repo: Repository, module: Module) -> int | None:
+def formation_of(*, repo: Repository, module: Module) -> int | None:
     if module.bloc is None:
         return None
     bloc = repo.get("bloc", module.bloc.id)

@@ -9,7 +9,7 @@ from hub.services.base import replace_item
 
 
 def formation_close_if_complete_within(
-    writer: Writer, formation_id: int, *, just_realised: Module | None = None
+    *, writer: Writer, formation_id: int, just_realised: Module | None = None
 ) -> str | None:
     """OP-07: close the formation when every one of its modules is realised (`just_realised`
     stands in for its stored version, which a dry run has not written)."""
@@ -41,4 +41,4 @@ def formation_close_if_complete(*, formation_id: int, actor: Actor) -> str | Non
     """OP-07 when a module's statut changed outside the bridge (a Baserow webhook)."""
     writer = Writer(actor, dry_run=False)
     with entity_locks(f"formation:{formation_id}"):
-        return formation_close_if_complete_within(writer, formation_id)
+        return formation_close_if_complete_within(writer=writer, formation_id=formation_id)

@@ -19,7 +19,7 @@ from hub.errors import ApplicationError, ErrorCode
 from hub.ledger import Actor, Writer
 from hub.locks import entity_locks
 from hub.models import Alert
-from hub.representations import iso, num
+from hub.representations import Hours, num
 from hub.services.base import WriteResult, enforce, numbers_fit, referenced, replace_item
 
 AGENCY_OVERCAPACITY = Counter(
@@ -27,31 +27,58 @@ AGENCY_OVERCAPACITY = Counter(
 )
 
 
-def intervention_result(
+@dataclasses.dataclass(frozen=True)
+class TacheRef:
+    tache_id: int
+    tache_nom: str
+
+
+@dataclasses.dataclass(frozen=True)
+class PersonneAgenceRollup:
+    personne_id: int
+    nom_prenom: str
+    capacite_agence_h: Hours
+    heures_realisees_agence: Hours
+    heures_restantes_agence: Hours
+
+
+@dataclasses.dataclass(frozen=True)
+class InterventionWritten:
+    """The intervention and its personne's agency rollup (over capacity: allowed, alerted)."""
+
+    intervention_id: int  # 0 in a dry run of a creation
+    nom: str
+    date: date | None
+    heures: Hours
+    notes: str
+    statut: str | None
+    tache: TacheRef | None
+    personne: PersonneAgenceRollup
+    depassement_capacite_agence: bool
+
+
+def _intervention_written(
     intervention: Intervention, personne: Personne, interventions: list[Intervention]
-) -> dict[str, Any]:
+) -> InterventionWritten:
     capacity = personne_capacity(personne, [], interventions)
-    return {
-        "intervention_id": intervention.id,
-        "nom": intervention.nom,
-        "date": iso(intervention.date),
-        "heures": num(intervention.heures),
-        "notes": intervention.notes,
-        "statut": intervention.statut,
-        "tache": (
-            {"tache_id": intervention.tache.id, "tache_nom": intervention.tache.value}
-            if intervention.tache
-            else None
+    tache = intervention.tache
+    return InterventionWritten(
+        intervention_id=intervention.id,
+        nom=intervention.nom,
+        date=intervention.date,
+        heures=num(intervention.heures),
+        notes=intervention.notes,
+        statut=intervention.statut,
+        tache=TacheRef(tache.id, tache.value) if tache else None,
+        personne=PersonneAgenceRollup(
+            personne_id=personne.id,
+            nom_prenom=personne.nom_prenom,
+            capacite_agence_h=num(personne.capacite_agence_h),
+            heures_realisees_agence=num(capacity.heures_realisees_agence),
+            heures_restantes_agence=num(capacity.heures_restantes_agence),
         ),
-        "personne": {
-            "personne_id": personne.id,
-            "nom_prenom": personne.nom_prenom,
-            "capacite_agence_h": num(personne.capacite_agence_h),
-            "heures_realisees_agence": num(capacity.heures_realisees_agence),
-            "heures_restantes_agence": num(capacity.heures_restantes_agence),
-        },
-        "depassement_capacite_agence": capacity.heures_restantes_agence < 0,
-    }
+        depassement_capacite_agence=capacity.heures_restantes_agence < 0,
+    )
 
 
 def _after_intervention_write(
@@ -107,7 +134,7 @@ def intervention_create(
     notes: str,
     actor: Actor,
     dry_run: bool = False,
-) -> WriteResult:
+) -> WriteResult[InterventionWritten]:
     """POST /interventions: RG-06 (active personne, hours in ]0, 24], date not in the future)."""
     numbers_fit("intervention", heures=("heures", heures))
     writer = Writer(actor, dry_run)
@@ -142,7 +169,7 @@ def intervention_create(
             intervention = writer.write("intervention", "intervention.create", values)
         interventions = replace_item(interventions, intervention)
         _after_intervention_write(writer, personne, interventions, tache_id)
-        data = intervention_result(intervention, personne, interventions)
+        data = _intervention_written(intervention, personne, interventions)
     return WriteResult(data, writer.effects)
 
 
@@ -153,7 +180,7 @@ def _intervention_change(
     check: Callable[[Intervention, Personne], list[rules.Violation | None]],
     change: Callable[[Intervention], dict[str, Any]],
     action: str,
-) -> WriteResult:
+) -> WriteResult[InterventionWritten]:
     writer = Writer(actor, dry_run)
     repo = writer.repo
     with entity_locks(f"intervention:{intervention_id}"):
@@ -176,7 +203,7 @@ def _intervention_change(
         _after_intervention_write(
             writer, personne, interventions, updated.tache.id if updated.tache else None
         )
-        data = intervention_result(updated, personne, interventions)
+        data = _intervention_written(updated, personne, interventions)
     return WriteResult(data, writer.effects)
 
 
@@ -186,7 +213,7 @@ def intervention_update(
     changes: dict[str, Any],
     actor: Actor,
     dry_run: bool = False,
-) -> WriteResult:
+) -> WriteResult[InterventionWritten]:
     """PATCH /interventions/{id}: any of heures, date, notes; RG-04 (not cancelled), RG-06."""
     if "heures" in changes:
         numbers_fit("intervention", heures=("heures", changes["heures"]))
@@ -212,7 +239,7 @@ def intervention_update(
 
 def intervention_annuler(
     *, intervention_id: int, justification: str | None, actor: Actor, dry_run: bool = False
-) -> WriteResult:
+) -> WriteResult[InterventionWritten]:
     """POST /interventions/{id}/annuler: valide → annule (RG-04), with a justification (RG-05)."""
 
     def change(current: Intervention) -> dict[str, Any]:

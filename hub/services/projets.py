@@ -15,7 +15,17 @@ from hub.services.base import WriteResult, enforce
 projet_statut_changed = Signal()
 
 
-def projet_cloturer(*, projet_id: int, actor: Actor, dry_run: bool = False) -> WriteResult:
+@dataclasses.dataclass(frozen=True)
+class ProjetCloture:
+    projet_id: int
+    nom: str
+    statut: str | None
+    docmost_page_id: str
+
+
+def projet_cloturer(
+    *, projet_id: int, actor: Actor, dry_run: bool = False
+) -> WriteResult[ProjetCloture]:
     """The "Clôturer projet" button: statut → cloture (from en_cours or livre), then the page.
 
     Idempotent: a projet already closed answers the same, without writing.
@@ -39,12 +49,7 @@ def projet_cloturer(*, projet_id: int, actor: Actor, dry_run: bool = False) -> W
                 cache_invalidate_projet(projet_id)
                 writer.effects.append(_refresh_projet_page(projet_id))
     return WriteResult(
-        {
-            "projet_id": projet.id,
-            "nom": projet.nom,
-            "statut": projet.statut,
-            "docmost_page_id": projet.docmost_page_id,
-        },
+        ProjetCloture(projet.id, projet.nom, projet.statut, projet.docmost_page_id),
         writer.effects,
     )
 

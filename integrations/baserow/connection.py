@@ -35,7 +35,14 @@ _current: BaserowConnection | None = None
 
 def connection_from_settings() -> BaserowConnection:
     if not settings.BASEROW_URL:
-        from integrations.fakes.demo import build_demo_baserow
+        try:
+            from integrations.fakes.demo import build_demo_baserow
+        except ModuleNotFoundError as exc:  # the container image leaves the fakes out
+            raise ImproperlyConfigured(
+                "BASEROW_URL is not set and this installation has no demo Baserow (the in-process "
+                "fakes are not shipped in the container image): set BASEROW_URL and "
+                "BASEROW_DATABASE_TOKEN."
+            ) from exc
 
         fake, mapping = build_demo_baserow(personnes=settings.BASEROW_DEMO_PERSONNES)
         return connect_fake(fake, mapping)
@@ -59,15 +66,9 @@ def client_from_settings() -> BaserowClient:
 
 def client_for_fake(fake: "FakeBaserow") -> BaserowClient:
     """A client whose transport is the in-process fake (demo mode, tests)."""
-    from integrations.fakes.transport import fake_session
+    from integrations.fakes.demo import fake_client
 
-    return BaserowClient(
-        base_url=fake.base_url,
-        database_token=fake.database_token,
-        email=fake.email,
-        password=fake.password,
-        session=fake_session(fake),
-    )
+    return fake_client(fake)
 
 
 def connect_fake(fake: "FakeBaserow", mapping: SchemaMapping) -> BaserowConnection:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import ImproperlyConfigured
 
 from integrations.docmost.client import DocmostClient
 from integrations.sealing import seal, unseal
@@ -85,7 +86,14 @@ def connect_fake(fake: "FakeDocmost") -> DocmostConnection:
 
 def connection_from_settings() -> DocmostConnection:
     if not settings.DOCMOST_URL:
-        from integrations.fakes.docmost.fake import FakeDocmost
+        try:
+            from integrations.fakes.docmost.fake import FakeDocmost
+        except ModuleNotFoundError as exc:  # the container image leaves the fakes out
+            raise ImproperlyConfigured(
+                "DOCMOST_URL is not set and this installation has no demo Docmost (the in-process "
+                "fakes are not shipped in the container image): set DOCMOST_URL, DOCMOST_EMAIL "
+                "and DOCMOST_PASSWORD."
+            ) from exc
 
         return connect_fake(FakeDocmost(base_url="http://docmost.demo"))
     client = DocmostClient(

@@ -12,6 +12,7 @@ from integrations.baserow.bootstrap import baserow_bootstrap
 from integrations.baserow.client import BaserowClient
 from integrations.baserow.schema import SchemaMapping
 from integrations.fakes.baserow.fake import FakeBaserow
+from integrations.fakes.transport import fake_session
 
 FIRST_NAMES = [
     "Pierre",
@@ -259,13 +260,22 @@ def seed_demo_data(
     create("intervention", interventions)
 
 
+def fake_client(fake: FakeBaserow) -> BaserowClient:
+    """A real client whose transport is the in-process fake."""
+    return BaserowClient(
+        base_url=fake.base_url,
+        database_token=fake.database_token,
+        email=fake.email,
+        password=fake.password,
+        session=fake_session(fake),
+    )
+
+
 def build_demo_baserow(
     *, today: date | None = None, personnes: int = 30
 ) -> tuple[FakeBaserow, SchemaMapping]:
-    from integrations.baserow.connection import client_for_fake
-
     fake = FakeBaserow(base_url="http://baserow.demo")
-    client = client_for_fake(fake)
+    client = fake_client(fake)
     mapping = baserow_bootstrap(client=client, database_id=fake.database_id).mapping
     seed_demo_data(client, mapping, today=today or date.today(), personnes=personnes)
     fake.calls.clear()

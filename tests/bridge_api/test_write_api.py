@@ -565,7 +565,7 @@ def test_a_crashed_key_that_had_written_is_not_written_again(writer, s, monkeypa
 
     from django.utils import timezone
 
-    from bridge_api import idempotency
+    from hub import idempotency
     from hub.locks import LOCK_EXPIRY_SECONDS
     from hub.services import attributions as writes
 
