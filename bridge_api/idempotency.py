@@ -6,15 +6,38 @@ again (with `Idempotent-Replayed: true`), without a second write; the rules are 
 """
 
 import functools
+import re
 from collections.abc import Callable
 from typing import Any
 
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from hub.idempotency import HEADER, Outcome, idempotency_fingerprint, idempotent_call
+from hub.errors import ApplicationError, ErrorCode
+from hub.idempotency import (
+    HEADER,
+    KEY_MAX_LENGTH,
+    Outcome,
+    idempotency_fingerprint,
+    idempotent_call,
+)
 
 REPLAYED_HEADER = "Idempotent-Replayed"
+# The header's value: printable ASCII (what HTTP header values are), neither first nor last a
+# space (HTTP strips those), 1 to 255 characters. Stricter than `hub.idempotency`'s rule for
+# every door (printable Unicode), so the schema can state it exactly.
+KEY_PATTERN = rf"^[!-~]([ -~]{{0,{KEY_MAX_LENGTH - 2}}}[!-~])?$"
+KEY_RULE = f"1 to {KEY_MAX_LENGTH} printable ASCII characters, not starting or ending with a space."
+
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    HEADER,
+    {"type": "string", "minLength": 1, "maxLength": KEY_MAX_LENGTH, "pattern": KEY_PATTERN},
+    location=OpenApiParameter.HEADER,
+    description="Retrying with the same key and body returns the first answer without writing "
+    f"again (24 h), with the header `{REPLAYED_HEADER}: true`; the same key with another body "
+    f"is 409. {KEY_RULE}",
+)
 
 
 def request_fingerprint(request: Request) -> str:
@@ -28,6 +51,10 @@ def idempotent(method: Callable[..., Response]) -> Callable[..., Response]:
         key = request.headers.get(HEADER)
         if key is None or request.auth is None:
             return method(view, request, *args, **kwargs)
+        if not re.fullmatch(KEY_PATTERN, key):
+            raise ApplicationError(
+                ErrorCode.VALIDATION_ERROR, details={HEADER: [f"Must be {KEY_RULE}"]}
+            )
         answered: list[Response] = []
 
         def call() -> Outcome:

@@ -1,12 +1,25 @@
-"""OpenAPI generation: scopes in descriptions, the error envelope on every operation."""
+"""OpenAPI generation: scopes in descriptions, the error envelope on every operation, the
+responses and parameters the views declare, and request bodies as the bridge validates them."""
 
 import functools
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import force_instance
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
+from bridge_api.idempotency import REPLAYED_HEADER
+from bridge_api.serializers.common import (
+    BodySerializer,
+    PaginationMetaSerializer,
+    WriteMetaSerializer,
+)
 from hub.errors import ErrorCode
+from hub.idempotency import HEADER as IDEMPOTENCY_HEADER
+from hub.queries import DEFAULT_PER_PAGE, MAX_PER_PAGE, ListSpec
+from integrations.baserow.schema import SCHEMA
 from tokens.scopes import Access, Scope
 
 ERROR_ENVELOPE_REF = {"$ref": "#/components/schemas/ErrorEnvelope"}
@@ -46,6 +59,92 @@ _ERROR_DESCRIPTIONS = {
 }
 
 
+def error(description: str) -> OpenApiResponse:
+    """An error response in the envelope, saying which codes it carries and when."""
+    return OpenApiResponse(response=ERROR_ENVELOPE_REF, description=description)
+
+
+# Responses the views declare (the hook below adds 401/403/429/500, and 413/415 on bodies).
+BAD_LIST_PARAMETERS = error(
+    "VALIDATION_ERROR: a bad `page`, `per_page`, `sort` or `filter[…]`; details name each one."
+)
+BAD_DRY_RUN = error("VALIDATION_ERROR: `dry_run` is not true or false, or a bad Idempotency-Key.")
+BAD_BODY = error(
+    "VALIDATION_ERROR: the body is not valid (a field missing or out of bounds, or a field this "
+    "operation does not know), `dry_run` is not true or false, or a bad Idempotency-Key; "
+    "details name each one."
+)
+NOT_FOUND = error("NOT_FOUND: no such resource.")
+BASEROW_DOWN = error(
+    "BASEROW_UNAVAILABLE: Baserow is unreachable, failing or rate limiting; retry later. "
+    "BASEROW_REJECTED: Baserow refused the request (a 4xx): its answer is in "
+    "details.baserow_status, details.baserow_error and details.baserow_detail; retrying will not "
+    "help. BASEROW_DATA_INVALID: a row the bridge cannot read."
+)
+DOCMOST_DOWN = error(
+    "DOCMOST_UNAVAILABLE: Docmost is unreachable, failing, or refused the request "
+    "(its messages in details.docmost_messages)."
+)
+WRITE_CONFLICT = error(
+    "CONFLICT: the row is in a final state (RG-04, details.rule), another write on the same rows "
+    "is in progress (details.lock; retry in a moment), or the Idempotency-Key was used for "
+    "another request or is still in progress."
+)
+RG_VIOLATION = error(
+    "RG_VIOLATION: a business rule forbids it; details.rule names it (RG-01 … RG-06) with its "
+    "numbers."
+)
+WRITES_PAUSED = error(
+    "NOT_READY: writes are paused because Redis, which holds the write locks, is unreachable; "
+    "retry later."
+)
+IDEMPOTENCY_CONFLICT = error(
+    "CONFLICT: the Idempotency-Key was used for another request or is still in progress."
+)
+
+# `hub.queries` refuses page numbers of more than 18 digits (Baserow's 64-bit integers).
+MAX_PAGE = 10**18 - 1
+
+
+def list_parameters(spec: ListSpec) -> list[OpenApiParameter]:
+    """`page`, `per_page`, `sort` and `filter[…]` of a list, with the values the server accepts."""
+    parameters = [
+        OpenApiParameter(
+            "page",
+            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+            description="Page number, from 1.",
+        ),
+        OpenApiParameter(
+            "per_page",
+            {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+            description=f"Items per page (default {DEFAULT_PER_PAGE}, at most {MAX_PER_PAGE}).",
+        ),
+    ]
+    if spec.sorts:
+        keys = ", ".join(f"`{key}`" for key in spec.sorts)
+        parameters.append(
+            OpenApiParameter(
+                "sort",
+                {"type": "string", "enum": [p + key for key in spec.sorts for p in ("", "-")]},
+                description=f"Sort by {keys}; prefix with `-` for descending. Several keys, "
+                "comma-separated (`nom,-statut`), are accepted too. Default: Baserow's row order.",
+            )
+        )
+    for name, logical in spec.filters.items():
+        field = SCHEMA[spec.entity][logical]
+        schema: dict[str, Any] = {"type": "string"}
+        description = f"Only rows whose {logical} is this value."
+        if field.options:
+            schema["enum"] = list(field.options)
+        if field.type == "multiple_select":
+            description = f"Only rows whose {logical} include this value."
+        if field.type == "link_row":
+            schema = {"type": "integer", "minimum": 0, "maximum": MAX_PAGE}
+            description = f"Only rows linked to this {field.link_to} id."
+        parameters.append(OpenApiParameter(f"filter[{name}]", schema, description=description))
+    return parameters
+
+
 class BridgeAutoSchema(AutoSchema):
     """Adds the scope each operation requires to its description."""
 
@@ -65,6 +164,56 @@ class BridgeAutoSchema(AutoSchema):
         operation["description"] = f"{operation.get('description', '')}\n\n{note}".strip()
         return operation
 
+    def _get_request_for_media_type(self, serializer: Any, direction: Any = "request") -> Any:
+        """drf-spectacular documents a PATCH body as DRF's partial update (every field optional,
+        a `Patched…` component). The bridge validates a PATCH body whole, with a serializer that
+        says itself which fields may be left out: document it as it is validated."""
+        if self.method != "PATCH" or not isinstance(
+            force_instance(serializer),  # type: ignore[no-untyped-call]
+            BodySerializer,
+        ):
+            return super()._get_request_for_media_type(  # type: ignore[no-untyped-call]
+                serializer, direction
+            )
+        self.method = "POST"
+        try:
+            return super()._get_request_for_media_type(  # type: ignore[no-untyped-call]
+                serializer, direction
+            )
+        finally:
+            self.method = "PATCH"
+
+
+class BodySerializerExtension(OpenApiSerializerExtension):  # type: ignore[no-untyped-call]
+    """A request body refuses unknown keys (`additionalProperties: false`) and may need at least
+    `min_properties` of its fields."""
+
+    target_class = BodySerializer
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema: AutoSchema, direction: Any) -> dict[str, Any]:
+        schema: dict[str, Any] = auto_schema._map_basic_serializer(  # type: ignore[no-untyped-call]
+            self.target, direction
+        )
+        schema["additionalProperties"] = False
+        if self.target.min_properties:
+            schema["minProperties"] = self.target.min_properties
+        return schema
+
+
+class HoursInputFieldExtension(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]
+    """Hours in a body, with the bounds the operation accepts (see `HoursInputField`)."""
+
+    target_class = "bridge_api.serializers.common.HoursInputField"
+
+    def map_serializer_field(self, auto_schema: AutoSchema, direction: Any) -> dict[str, Any]:
+        field = self.target
+        schema: dict[str, Any] = {"type": "number", "format": "double", "minimum": 0}
+        if field.above_zero:
+            schema["exclusiveMinimum"] = True
+        schema["maximum"] = float(field.at_most) if field.at_most % 1 else int(field.at_most)
+        return schema
+
 
 def add_error_envelope(result: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
     """Postprocessing hook: document the error envelope on every operation it can occur on."""
@@ -73,6 +222,11 @@ def add_error_envelope(result: dict[str, Any], **_kwargs: Any) -> dict[str, Any]
     components.setdefault("headers", {})["RequestId"] = {
         "description": "Identifier of this request in the bridge's logs.",
         "schema": {"type": "string"},
+    }
+    components["headers"]["IdempotentReplayed"] = {
+        "description": "`true` when this is the stored answer to an earlier request with the "
+        "same Idempotency-Key (nothing was written again); absent otherwise.",
+        "schema": {"type": "string", "enum": ["true"]},
     }
     for path, operations in result.get("paths", {}).items():
         for operation in operations.values():
@@ -92,10 +246,17 @@ def add_error_envelope(result: dict[str, Any], **_kwargs: Any) -> dict[str, Any]
                         "content": {"application/json": {"schema": ERROR_ENVELOPE_REF}},
                     },
                 )
-            for response in responses.values():
-                response.setdefault("headers", {})["X-Request-ID"] = {
-                    "$ref": "#/components/headers/RequestId"
-                }
+            idempotent = any(
+                parameter.get("in") == "header" and parameter.get("name") == IDEMPOTENCY_HEADER
+                for parameter in operation.get("parameters", [])
+            )
+            for status, response in responses.items():
+                headers = response.setdefault("headers", {})
+                headers["X-Request-ID"] = {"$ref": "#/components/headers/RequestId"}
+                # Any answer of the view may be a stored one; refusals before it (auth, rate
+                # limit) never are.
+                if idempotent and status not in ("401", "403", "429"):
+                    headers[REPLAYED_HEADER] = {"$ref": "#/components/headers/IdempotentReplayed"}
     return result
 
 
@@ -110,11 +271,21 @@ def enveloped(serializer_class: type[serializers.Serializer], many: bool = False
 @functools.cache
 def paginated_envelope(serializer_class: type[serializers.Serializer]) -> type:
     """A serializer describing `{"data": [<serializer_class>], "meta": {pagination}}`."""
-    from bridge_api.serializers import PaginationMetaSerializer
-
     base = serializer_class.__name__.removesuffix("Serializer")
     return type(
         f"{base}PageSerializer",
         (serializers.Serializer,),
         {"data": serializer_class(many=True), "meta": PaginationMetaSerializer()},
+    )
+
+
+@functools.cache
+def write_envelope(serializer_class: type[serializers.Serializer]) -> type:
+    """A serializer describing a write's `{"data": <serializer_class>, "meta": {dry_run,
+    effects}}`."""
+    base = serializer_class.__name__.removesuffix("Serializer")
+    return type(
+        f"{base}EnvelopeSerializer",
+        (serializers.Serializer,),
+        {"data": serializer_class(), "meta": WriteMetaSerializer()},
     )

@@ -9,9 +9,9 @@ from bridge_api.views import ops
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/health", ops.HealthView.as_view(), name="health"),
-    path("api/ready", ops.ReadyView.as_view(), name="ready"),
-    path("api/metrics", ops.MetricsView.as_view(), name="metrics"),
+    path("api/health", ops.HealthApi.as_view(), name="health"),
+    path("api/ready", ops.ReadyApi.as_view(), name="ready"),
+    path("api/metrics", ops.MetricsApi.as_view(), name="metrics"),
     path("api/schema/", ops.SchemaView.as_view(), name="schema"),
     path("api/docs/", ops.SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", ops.RedocView.as_view(url_name="schema"), name="redoc"),

@@ -95,3 +95,175 @@ def test_the_served_schema_is_built_once_per_process(client, monkeypatch):
     assert first.content == second.content
     assert first.json()["info"]["title"] == "Formation Hub Bridge API"
     assert len(builds) == 1
+
+
+# -- the schema tells the whole truth -------------------------------------------------------------
+
+ERROR_ENVELOPE = {"$ref": "#/components/schemas/ErrorEnvelope"}
+
+
+def operations(schema):
+    return {
+        op["operationId"]: (path, method, op)
+        for path, ops in schema["paths"].items()
+        for method, op in ops.items()
+    }
+
+
+def component(schema, ref_holder):
+    return schema["components"]["schemas"][ref_holder["$ref"].rsplit("/", 1)[1]]
+
+
+def request_body(schema, operation_id):
+    _path, _method, op = operations(schema)[operation_id]
+    return component(schema, op["requestBody"]["content"]["application/json"]["schema"])
+
+
+LISTS = [
+    "personnes_list",
+    "personnes_attributions_list",
+    "personnes_interventions_list",
+    "formations_list",
+    "clients_list",
+    "projets_list",
+]
+WRITES_BY_ID = [
+    "modules_attribuer",
+    "attributions_heures_realisees",
+    "attributions_cloturer",
+    "attributions_annuler",
+    "interventions_update",
+    "interventions_annuler",
+    "projets_cloturer",
+]
+DOCMOST_WRITES = [
+    "docmost_pages_create",
+    "docmost_pages_update",
+    "docmost_collections_create",
+    "docmost_share_links_create",
+]
+
+
+def test_operation_ids_are_unchanged(schema):
+    expected = {
+        *LISTS,
+        *WRITES_BY_ID,
+        *DOCMOST_WRITES,
+        "personnes_retrieve",
+        "personnes_dashboard",
+        "formations_retrieve",
+        "blocs_retrieve",
+        "modules_retrieve",
+        "attributions_retrieve",
+        "clients_retrieve",
+        "projets_retrieve",
+        "projets_timeline",
+        "taches_retrieve",
+        "interventions_create",
+        "health",
+        "ready",
+        "metrics",
+        "tokens_me",
+    }
+    assert expected <= set(operations(schema))
+
+
+@pytest.mark.parametrize("operation_id", LISTS)
+def test_lists_declare_their_400_and_their_parameters_bounds(schema, operation_id):
+    _path, _method, op = operations(schema)[operation_id]
+    for status in ("400", "502"):
+        assert op["responses"][status]["content"]["application/json"]["schema"] == ERROR_ENVELOPE
+    parameters = {p["name"]: p["schema"] for p in op["parameters"]}
+    assert parameters["page"] == {"type": "integer", "minimum": 1, "maximum": 10**18 - 1}
+    assert parameters["per_page"] == {"type": "integer", "minimum": 1, "maximum": 200}
+    sort = parameters["sort"]["enum"]
+    assert sort
+    assert all(f"-{key}" in sort for key in sort if not key.startswith("-"))
+
+
+def test_sort_and_filters_list_what_the_server_accepts(schema):
+    parameters = {
+        p["name"]: p["schema"] for p in schema["paths"]["/api/v1/projets"]["get"]["parameters"]
+    }
+    assert parameters["sort"]["enum"] == [
+        "nom", "-nom", "statut", "-statut", "charge_estimee_h", "-charge_estimee_h",
+    ]  # fmt: skip
+    assert parameters["filter[client]"]["type"] == "integer"  # a link: an id
+    assert parameters["filter[statut]"]["enum"]
+
+
+@pytest.mark.parametrize("operation_id", [*WRITES_BY_ID, "interventions_create"])
+def test_writes_declare_every_error_they_can_answer(schema, operation_id):
+    path, _method, op = operations(schema)[operation_id]
+    expected = {"400", "401", "403", "409", "422", "429", "500", "502", "503"}
+    if "{id}" in path:
+        expected.add("404")
+    assert expected <= set(op["responses"]), operation_id
+    assert "NOT_READY" in op["responses"]["503"]["description"]
+
+
+@pytest.mark.parametrize("operation_id", [*WRITES_BY_ID, "interventions_create", *DOCMOST_WRITES])
+def test_writes_document_the_idempotency_key_rule_and_the_replay_header(schema, operation_id):
+    _path, _method, op = operations(schema)[operation_id]
+    header = next(p for p in op["parameters"] if p["name"] == "Idempotency-Key")
+    assert header["in"] == "header"
+    assert header["schema"]["minLength"] == 1
+    assert header["schema"]["maxLength"] == 255
+    assert header["schema"]["pattern"]
+    success = next(op["responses"][s] for s in ("200", "201") if s in op["responses"])
+    assert "Idempotent-Replayed" in success["headers"]
+    assert "Idempotent-Replayed" not in op["responses"]["401"]["headers"]
+
+
+@pytest.mark.parametrize(
+    "operation_id", ["interventions_create", "modules_attribuer", *DOCMOST_WRITES]
+)
+def test_request_bodies_refuse_unknown_keys(schema, operation_id):
+    assert request_body(schema, operation_id)["additionalProperties"] is False
+
+
+def test_patch_bodies_are_documented_as_validated(schema):
+    assert not [name for name in schema["components"]["schemas"] if name.startswith("Patched")]
+    assert request_body(schema, "attributions_heures_realisees")["required"] == ["heures_realisees"]
+    update = request_body(schema, "interventions_update")
+    assert update["minProperties"] == 1
+    assert "required" not in update
+    assert request_body(schema, "docmost_pages_update")["minProperties"] == 1
+
+
+def test_hours_carry_their_real_bounds(schema):
+    attribuer = request_body(schema, "modules_attribuer")["properties"]["heures"]
+    assert (attribuer["minimum"], attribuer["exclusiveMinimum"]) == (0, True)
+    assert attribuer["maximum"] == 99999.99
+    for operation_id in ("interventions_create", "interventions_update"):
+        heures = request_body(schema, operation_id)["properties"]["heures"]
+        assert (heures["minimum"], heures["exclusiveMinimum"], heures["maximum"]) == (0, True, 24)
+    realisees = request_body(schema, "attributions_heures_realisees")["properties"]
+    assert realisees["heures_realisees"]["minimum"] == 0
+    assert "exclusiveMinimum" not in realisees["heures_realisees"]
+
+
+@pytest.mark.parametrize("operation_id", ["attributions_annuler", "interventions_annuler"])
+def test_annuler_needs_a_justification(schema, operation_id):
+    body = request_body(schema, operation_id)
+    assert body["required"] == ["justification"]
+    assert body["properties"]["justification"]["minLength"] == 1
+    assert "RG-05" in body["properties"]["justification"]["description"]
+
+
+def test_write_answers_give_statut_as_an_enum(schema):
+    components = schema["components"]["schemas"]
+    for name, enum in (
+        ("AttributionWrite", "AttributionStatutEnum"),
+        ("InterventionWrite", "InterventionStatutEnum"),
+        ("ProjetCloturer", "ProjetStatutEnum"),
+        ("ModuleRollup", "ModuleStatutEnum"),
+    ):
+        refs = [alt.get("$ref", "") for alt in components[name]["properties"]["statut"]["oneOf"]]
+        assert f"#/components/schemas/{enum}" in refs, name
+
+
+def test_metrics_has_no_format_parameter_and_a_text_answer(schema):
+    operation = schema["paths"]["/api/metrics"]["get"]
+    assert "parameters" not in operation
+    assert list(operation["responses"]["200"]["content"]) == ["text/plain"]

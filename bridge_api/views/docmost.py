@@ -1,176 +1,37 @@
-"""The Docmost write API (seed section 6.7): thin views over `bridge_api.docmost_writes`.
+"""The Docmost write API (seed section 6.7): one view per operation, each a thin caller of its hub
+service (`hub.services.docmost`).
 
-Scope `write:docmost`. Every answer is `{"data": …}`; every POST takes an `Idempotency-Key`.
+Scope `write:docmost`. Every answer is `{"data": …}`; every operation takes an `Idempotency-Key`.
 """
 
-from typing import Any
-
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bridge_api.idempotency import idempotent
-from bridge_api.openapi import ERROR_ENVELOPE_REF, enveloped
-from hub.ledger import Actor
+from bridge_api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
+from bridge_api.openapi import DOCMOST_DOWN, IDEMPOTENCY_CONFLICT, enveloped, error
+from bridge_api.serializers.docmost import (
+    DocmostCollectionCreateInputSerializer,
+    DocmostCollectionSerializer,
+    DocmostPageCreateInputSerializer,
+    DocmostPageSerializer,
+    DocmostPageUpdateInputSerializer,
+    DocmostShareLinkCreateInputSerializer,
+    DocmostShareLinkSerializer,
+)
+from bridge_api.views.base import actor_of, body_valid
 from hub.services import docmost as dw
 from tokens.scopes import Scope
 
 TAGS = ["docmost"]
-IDEMPOTENCY_PARAMETERS = [
-    OpenApiParameter(
-        "Idempotency-Key",
-        OpenApiTypes.STR,
-        location=OpenApiParameter.HEADER,
-        description="Retrying with the same key and body returns the first answer without "
-        "writing again (24 h); the same key with another body is 409.",
-    ),
-]
-
-
-def _error(description: str) -> OpenApiResponse:
-    return OpenApiResponse(response=ERROR_ENVELOPE_REF, description=description)
-
-
-DOCMOST_DOWN = _error(
-    "DOCMOST_UNAVAILABLE: Docmost is unreachable, failing, or refused the request "
-    "(its messages in details.docmost_messages)."
+BAD_BODY = error(
+    "VALIDATION_ERROR: the body is not valid (a field missing or malformed, or a field this "
+    "operation does not know), or a bad Idempotency-Key; details name each one."
 )
-CONFLICT = _error("CONFLICT: an Idempotency-Key reused for another request or still in progress.")
 
 
-def _markdown_size(value: str) -> None:
-    if len(value.encode()) > dw.MARKDOWN_MAX_BYTES:
-        raise serializers.ValidationError(
-            f"At most {dw.MARKDOWN_MAX_BYTES} bytes of Markdown (UTF-8)."
-        )
-
-
-def _markdown_field(**kwargs: Any) -> serializers.CharField:
-    return serializers.CharField(
-        allow_blank=True,
-        trim_whitespace=False,
-        validators=[_markdown_size],
-        help_text=f"The page body in Markdown, at most {dw.MARKDOWN_MAX_BYTES} bytes.",
-        **kwargs,
-    )
-
-
-def _title_field(**kwargs: Any) -> serializers.CharField:
-    return serializers.CharField(max_length=255, **kwargs)
-
-
-def _icon_field(**kwargs: Any) -> serializers.CharField:
-    return serializers.CharField(
-        max_length=16, help_text="One emoji (at most 16 characters).", **kwargs
-    )
-
-
-def _page_ref_field(**kwargs: Any) -> serializers.RegexField:
-    return serializers.RegexField(
-        dw.PAGE_REF_RE,
-        error_messages={"invalid": "Must be a Docmost page id (a UUID or a 10-character slugId)."},
-        **kwargs,
-    )
-
-
-# -- serializers ---------------------------------------------------------------------------------
-
-
-class DocmostPageCreateInputSerializer(serializers.Serializer):
-    space_id = serializers.RegexField(
-        dw.UUID_RE,
-        error_messages={"invalid": "Must be a Docmost space id (a UUID)."},
-        help_text="The Docmost space (UUID).",
-    )
-    title = _title_field()
-    markdown = _markdown_field(required=False)
-    parent_page_id = _page_ref_field(
-        required=False, allow_null=True, default=None, help_text="Parent page, in the same space."
-    )
-    icon = _icon_field(required=False, allow_null=True, default=None)
-
-
-class DocmostPageUpdateInputSerializer(serializers.Serializer):
-    title = _title_field(required=False)
-    markdown = _markdown_field(required=False)
-    icon = _icon_field(required=False)
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if not attrs:
-            raise serializers.ValidationError("Give at least one of title, markdown, icon.")
-        return attrs
-
-
-class DocmostCollectionCreateInputSerializer(serializers.Serializer):
-    name = serializers.CharField(min_length=2, max_length=100)
-    slug = serializers.RegexField(
-        dw.SPACE_SLUG_RE,
-        min_length=2,
-        max_length=100,
-        required=False,
-        error_messages={
-            "invalid": "Use letters, digits, '-' and '_', starting with a letter or a digit."
-        },
-        help_text="Unique in the workspace (case-insensitively). Default: the name's lower-case "
-        "ASCII letters and digits, which every Docmost version accepts ('-' and '_' need "
-        "Docmost 0.95 or later).",
-    )
-    description = serializers.CharField(
-        required=False, allow_blank=True, max_length=500, default=""
-    )
-
-
-class DocmostShareLinkCreateInputSerializer(serializers.Serializer):
-    page_id = _page_ref_field(help_text="The page to share (UUID or slugId).")
-    include_sub_pages = serializers.BooleanField(required=False, default=False)
-
-
-class DocmostPageSerializer(serializers.Serializer):
-    page_id = serializers.CharField()
-    slug_id = serializers.CharField()
-    title = serializers.CharField(allow_null=True)
-    space_id = serializers.CharField()
-    parent_page_id = serializers.CharField(allow_null=True)
-    url_path = serializers.CharField(
-        required=False,
-        help_text="`/s/<space slug>/p/<slugified title>-<slugId>` in Docmost's web client; "
-        "only when known without another Docmost call (after an update, not a creation).",
-    )
-
-
-class DocmostCollectionSerializer(serializers.Serializer):
-    space_id = serializers.CharField()
-    name = serializers.CharField()
-    slug = serializers.CharField()
-
-
-class DocmostShareLinkSerializer(serializers.Serializer):
-    share_id = serializers.CharField()
-    key = serializers.CharField(help_text="The public link is `<Docmost URL>/share/<key>/p/…`.")
-    page_id = serializers.CharField()
-    include_sub_pages = serializers.BooleanField(
-        help_text="As stored by Docmost: an existing share is returned unchanged."
-    )
-    url_path = serializers.CharField(
-        required=False,
-        help_text="`/share/<key>/p/<slugified title>-<slugId>`, only when known without "
-        "another Docmost call.",
-    )
-
-
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    body = serializer_class(data=request.data)
-    body.is_valid(raise_exception=True)
-    return dict(body.validated_data)
-
-
-# -- views ---------------------------------------------------------------------------------------
-
-
-class DocmostPageCreateView(APIView):
+class DocmostPageCreateApi(APIView):
     required_scope = Scope.WRITE_DOCMOST
 
     @extend_schema(
@@ -181,15 +42,16 @@ class DocmostPageCreateView(APIView):
         "`url_path` is not returned: Docmost's answer to a creation lacks the space slug. "
         "A body with `cover` is refused with 422 `UNSUPPORTED_BY_DOCMOST`.",
         request=DocmostPageCreateInputSerializer,
-        parameters=IDEMPOTENCY_PARAMETERS,
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
         responses={
             201: enveloped(DocmostPageSerializer),
-            404: _error(
+            400: BAD_BODY,
+            404: error(
                 "NOT_FOUND: no such space or parent page, or the bridge's Docmost user has no "
                 "role in the space."
             ),
-            409: CONFLICT,
-            422: _error("UNSUPPORTED_BY_DOCMOST: `cover` (Docmost has no cover photo setting)."),
+            409: IDEMPOTENCY_CONFLICT,
+            422: error("UNSUPPORTED_BY_DOCMOST: `cover` (Docmost has no cover photo setting)."),
             502: DOCMOST_DOWN,
         },
         tags=TAGS,
@@ -197,12 +59,12 @@ class DocmostPageCreateView(APIView):
     @idempotent
     def post(self, request: Request) -> Response:
         dw.refuse_unsupported(request.data, dw.UNSUPPORTED_PAGE_FIELDS)
-        body = _valid(DocmostPageCreateInputSerializer, request)
-        data = dw.docmost_page_create(**body, actor=Actor.from_token(request.auth))
+        body = body_valid(DocmostPageCreateInputSerializer, request)
+        data = dw.docmost_page_create(**body, actor=actor_of(request))
         return Response({"data": DocmostPageSerializer(data).data}, status=201)
 
 
-class DocmostPageUpdateView(APIView):
+class DocmostPageUpdateApi(APIView):
     required_scope = Scope.WRITE_DOCMOST
 
     @extend_schema(
@@ -213,11 +75,13 @@ class DocmostPageUpdateView(APIView):
         "`UNSUPPORTED_BY_DOCMOST` (Docmost's API has no cover photo setting) and nothing is "
         "written. An unknown page is 404.",
         request=DocmostPageUpdateInputSerializer,
-        parameters=IDEMPOTENCY_PARAMETERS,
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
         responses={
             200: enveloped(DocmostPageSerializer),
-            409: CONFLICT,
-            422: _error("UNSUPPORTED_BY_DOCMOST: `cover` (Docmost has no cover photo setting)."),
+            400: BAD_BODY,
+            404: error("NOT_FOUND: no such page, or the bridge's Docmost user cannot see it."),
+            409: IDEMPOTENCY_CONFLICT,
+            422: error("UNSUPPORTED_BY_DOCMOST: `cover` (Docmost has no cover photo setting)."),
             502: DOCMOST_DOWN,
         },
         tags=TAGS,
@@ -225,12 +89,12 @@ class DocmostPageUpdateView(APIView):
     @idempotent
     def patch(self, request: Request, page_id: str) -> Response:
         dw.refuse_unsupported(request.data, dw.UNSUPPORTED_PAGE_FIELDS)
-        body = _valid(DocmostPageUpdateInputSerializer, request)
-        data = dw.docmost_page_update(page_id=page_id, **body, actor=Actor.from_token(request.auth))
+        body = body_valid(DocmostPageUpdateInputSerializer, request)
+        data = dw.docmost_page_update(page_id=page_id, **body, actor=actor_of(request))
         return Response({"data": DocmostPageSerializer(data).data})
 
 
-class DocmostCollectionCreateView(APIView):
+class DocmostCollectionCreateApi(APIView):
     required_scope = Scope.WRITE_DOCMOST
 
     @extend_schema(
@@ -240,22 +104,23 @@ class DocmostCollectionCreateView(APIView):
         "workspace admin). A slug already taken (case-insensitively) is 409 `CONFLICT` "
         "naming it.",
         request=DocmostCollectionCreateInputSerializer,
-        parameters=IDEMPOTENCY_PARAMETERS,
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
         responses={
             201: enveloped(DocmostCollectionSerializer),
-            409: _error("CONFLICT: the slug is taken (details.slug), or a reused Idempotency-Key."),
+            400: BAD_BODY,
+            409: error("CONFLICT: the slug is taken (details.slug), or a reused Idempotency-Key."),
             502: DOCMOST_DOWN,
         },
         tags=TAGS,
     )
     @idempotent
     def post(self, request: Request) -> Response:
-        body = _valid(DocmostCollectionCreateInputSerializer, request)
-        data = dw.docmost_collection_create(**body, actor=Actor.from_token(request.auth))
+        body = body_valid(DocmostCollectionCreateInputSerializer, request)
+        data = dw.docmost_collection_create(**body, actor=actor_of(request))
         return Response({"data": DocmostCollectionSerializer(data).data}, status=201)
 
 
-class DocmostShareLinkCreateView(APIView):
+class DocmostShareLinkCreateApi(APIView):
     required_scope = Scope.WRITE_DOCMOST
 
     @extend_schema(
@@ -267,12 +132,13 @@ class DocmostShareLinkCreateView(APIView):
         "an expiry: a body with `password`, `expires_at` or `expiration` is refused with 422 "
         "`UNSUPPORTED_BY_DOCMOST` (the fields in `details.fields`) and nothing is created.",
         request=DocmostShareLinkCreateInputSerializer,
-        parameters=IDEMPOTENCY_PARAMETERS,
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
         responses={
             201: enveloped(DocmostShareLinkSerializer),
-            404: _error("NOT_FOUND: no such page, or the bridge's Docmost user cannot see it."),
-            409: CONFLICT,
-            422: _error("UNSUPPORTED_BY_DOCMOST: a password or an expiry was asked for."),
+            400: BAD_BODY,
+            404: error("NOT_FOUND: no such page, or the bridge's Docmost user cannot see it."),
+            409: IDEMPOTENCY_CONFLICT,
+            422: error("UNSUPPORTED_BY_DOCMOST: a password or an expiry was asked for."),
             502: DOCMOST_DOWN,
         },
         tags=TAGS,
@@ -280,6 +146,6 @@ class DocmostShareLinkCreateView(APIView):
     @idempotent
     def post(self, request: Request) -> Response:
         dw.refuse_unsupported(request.data, dw.UNSUPPORTED_SHARE_FIELDS)
-        body = _valid(DocmostShareLinkCreateInputSerializer, request)
-        data = dw.docmost_share_link_create(**body, actor=Actor.from_token(request.auth))
+        body = body_valid(DocmostShareLinkCreateInputSerializer, request)
+        data = dw.docmost_share_link_create(**body, actor=actor_of(request))
         return Response({"data": DocmostShareLinkSerializer(data).data}, status=201)

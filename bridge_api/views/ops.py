@@ -1,6 +1,7 @@
 """Operational endpoints: liveness, readiness, metrics, API docs, and the unknown-route answer."""
 
 import threading
+from collections.abc import Iterable
 from typing import Any, ClassVar, cast
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -9,6 +10,8 @@ from drf_spectacular import views as spectacular_views
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from prometheus_client import CONTENT_TYPE_LATEST
 from rest_framework import serializers
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -37,7 +40,7 @@ class HealthSerializer(serializers.Serializer):
     status = serializers.CharField(help_text="Always `ok` when the process answers.")
 
 
-class HealthView(PublicAPIView):
+class HealthApi(PublicAPIView):
     @extend_schema(
         operation_id="health",
         summary="Liveness",
@@ -76,7 +79,7 @@ class ReadinessSerializer(serializers.Serializer):
 _TOKEN_OPTIONAL: Any = [{}, {"bridgeToken": []}]
 
 
-class ReadyView(APIView):
+class ReadyApi(APIView):
     """Public readiness: ready or not. Each check's outcome, error and duration need a token.
 
     Authentication stays on (a token presented must be valid, or 401) but no token is required.
@@ -138,21 +141,25 @@ def _may_see_readiness_details(request: Request) -> bool:
     return True
 
 
-class PrometheusRenderer(BaseRenderer):
-    media_type = "text/plain"
-    format = "prometheus"
-    charset = "utf-8"
+class JSONErrorsNegotiation(BaseContentNegotiation):
+    """/api/metrics answers its text with a ready HttpResponse; only errors are rendered, and
+    always as JSON (`application/json`), whatever a scraper's Accept asks: a refused
+    negotiation would answer 406 to a Prometheus server sending `Accept: text/plain` alone."""
 
-    def render(
-        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
-    ) -> bytes:
-        # Only errors reach a renderer here (metrics are returned as a ready HttpResponse).
-        return JSONRenderer().render(data)
+    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
+        return next(iter(parsers), None)
+
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderer = next(iter(renderers))
+        return renderer, renderer.media_type
 
 
-class MetricsView(APIView):
+class MetricsApi(APIView):
     required_scope = Scope.ADMIN_ALL
-    renderer_classes = [JSONRenderer, PrometheusRenderer]
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = JSONErrorsNegotiation
 
     @extend_schema(
         operation_id="metrics",
@@ -160,8 +167,12 @@ class MetricsView(APIView):
         description="Prometheus text exposition: HTTP requests and latency by route template, "
         "the bridge's own counters, and the webhook inbox by status with its dead letters "
         "(counted at scrape time). The Celery worker's task and upstream-call metrics are on "
-        "its own endpoint (`CELERY_METRICS_PORT`).",
-        responses={(200, "text/plain"): str},
+        "its own endpoint (`CELERY_METRICS_PORT`). Errors are JSON, in the envelope.",
+        responses={
+            (200, CONTENT_TYPE_LATEST.split(";")[0]): OpenApiResponse(
+                str, "The Prometheus text exposition format."
+            )
+        },
         tags=["operations"],
     )
     def get(self, request: Request) -> HttpResponse:

@@ -19,7 +19,7 @@ class TokenMeSerializer(serializers.Serializer):
     last_used_at = serializers.DateTimeField(allow_null=True)
 
 
-class TokenMeView(APIView):
+class TokenMeApi(APIView):
     required_scope = Access.AUTHENTICATED
 
     @extend_schema(

@@ -1,54 +1,48 @@
 """Response serializers of the read API. Views render through them, so the OpenAPI schema
 documents exactly what is sent."""
 
-from typing import Any
-
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from integrations.baserow.schema import SCHEMA
-
-
-@extend_schema_field(OpenApiTypes.NUMBER)
-class HoursField(serializers.Field):
-    """Hours as a JSON number (80, 3.5): Baserow's decimal strings, parsed."""
-
-    def to_representation(self, value: Any) -> Any:
-        return value
-
-
-def _choices(entity: str, field: str, **kwargs: Any) -> serializers.ChoiceField:
-    """A select field's values, from the schema (the one list the bridge knows them from)."""
-    return serializers.ChoiceField(list(SCHEMA[entity][field].options), **kwargs)
+from bridge_api.serializers.common import HoursField, choices
 
 
 def _hours(help_text: str = "") -> HoursField:
     return HoursField(read_only=True, help_text=help_text)
 
 
-def _ref(name: str, entity: str, label: str = "nom") -> type[serializers.Serializer]:
-    return type(
-        name,
-        (serializers.Serializer,),
-        {f"{entity}_id": serializers.IntegerField(), label: serializers.CharField()},
-    )
+class FormationRefSerializer(serializers.Serializer):
+    formation_id = serializers.IntegerField()
+    nom = serializers.CharField()
 
 
-FormationRefSerializer = _ref("FormationRefSerializer", "formation")
-BlocRefSerializer = _ref("BlocRefSerializer", "bloc")
-ModuleRefSerializer = _ref("ModuleRefSerializer", "module")
-PersonneRefSerializer = _ref("PersonneRefSerializer", "personne", "nom_prenom")
-ClientRefSerializer = _ref("ClientRefSerializer", "client")
-ProjetRefSerializer = _ref("ProjetRefSerializer", "projet")
-TacheRefSerializer = _ref("TacheRefSerializer", "tache")
+class BlocRefSerializer(serializers.Serializer):
+    bloc_id = serializers.IntegerField()
+    nom = serializers.CharField()
 
 
-class PaginationMetaSerializer(serializers.Serializer):
-    page = serializers.IntegerField()
-    per_page = serializers.IntegerField()
-    total = serializers.IntegerField(help_text="Rows matching the filters.")
-    total_pages = serializers.IntegerField()
+class ModuleRefSerializer(serializers.Serializer):
+    module_id = serializers.IntegerField()
+    nom = serializers.CharField()
+
+
+class PersonneRefSerializer(serializers.Serializer):
+    personne_id = serializers.IntegerField()
+    nom_prenom = serializers.CharField()
+
+
+class ClientRefSerializer(serializers.Serializer):
+    client_id = serializers.IntegerField()
+    nom = serializers.CharField()
+
+
+class ProjetRefSerializer(serializers.Serializer):
+    projet_id = serializers.IntegerField()
+    nom = serializers.CharField()
+
+
+class TacheRefSerializer(serializers.Serializer):
+    tache_id = serializers.IntegerField()
+    nom = serializers.CharField()
 
 
 class PersonneSerializer(serializers.Serializer):
@@ -56,8 +50,8 @@ class PersonneSerializer(serializers.Serializer):
     nom_prenom = serializers.CharField()
     email = serializers.CharField()
     slug = serializers.CharField()
-    roles = serializers.ListField(child=_choices("personne", "roles"))
-    statut = _choices("personne", "statut", allow_null=True)
+    roles = serializers.ListField(child=choices("personne", "roles"))
+    statut = choices("personne", "statut", allow_null=True)
     capacite_formation_h = _hours("Training capacity in hours.")
     capacite_agence_h = _hours("Agency capacity in hours.")
     heures_attribuees_formation = _hours("Σ hours of its non-cancelled attributions.")
@@ -76,7 +70,7 @@ class AttributionSerializer(serializers.Serializer):
     personne = PersonneRefSerializer(allow_null=True)
     heures_attribuees = _hours()
     heures_realisees = _hours()
-    statut = _choices("attribution", "statut", allow_null=True)
+    statut = choices("attribution", "statut", allow_null=True)
     date_debut = serializers.DateField(allow_null=True)
     justification = serializers.CharField(allow_blank=True)
 
@@ -89,7 +83,7 @@ class InterventionSerializer(serializers.Serializer):
     date = serializers.DateField(allow_null=True)
     heures = _hours()
     notes = serializers.CharField(allow_blank=True)
-    statut = _choices("intervention", "statut", allow_null=True)
+    statut = choices("intervention", "statut", allow_null=True)
 
 
 class HoursRollupSerializer(serializers.Serializer):
@@ -103,7 +97,7 @@ class ModuleBaseSerializer(serializers.Serializer):
     module_id = serializers.IntegerField()
     nom = serializers.CharField()
     bloc = BlocRefSerializer(allow_null=True)
-    statut = _choices("module", "statut", allow_null=True)
+    statut = choices("module", "statut", allow_null=True)
 
 
 class ModuleSerializer(ModuleBaseSerializer, HoursRollupSerializer):
@@ -130,7 +124,7 @@ class FormationSerializer(serializers.Serializer):
     formation_id = serializers.IntegerField()
     nom = serializers.CharField()
     code = serializers.CharField(allow_blank=True)
-    statut = _choices("formation", "statut", allow_null=True)
+    statut = choices("formation", "statut", allow_null=True)
     date_debut = serializers.DateField(allow_null=True)
     date_fin = serializers.DateField(allow_null=True)
     docmost_space_id = serializers.CharField(allow_blank=True)
@@ -152,7 +146,7 @@ class ProjetSerializer(serializers.Serializer):
     projet_id = serializers.IntegerField()
     nom = serializers.CharField()
     client = ClientRefSerializer(allow_null=True)
-    statut = _choices("projet", "statut", allow_null=True)
+    statut = choices("projet", "statut", allow_null=True)
     charge_estimee_h = _hours()
     docmost_page_id = serializers.CharField(allow_blank=True)
 
@@ -165,7 +159,7 @@ class TacheSerializer(serializers.Serializer):
     tache_id = serializers.IntegerField()
     nom = serializers.CharField()
     projet = ProjetRefSerializer(allow_null=True)
-    statut = _choices("tache", "statut", allow_null=True)
+    statut = choices("tache", "statut", allow_null=True)
     estimation_h = _hours()
     heures_realisees = _hours("Σ hours of its valid interventions.")
 
