@@ -3,14 +3,14 @@ reconciliation runs. Thin callers of `sync.inbox` and `sync.orchestration`, in t
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bridge_api.openapi import ERROR_ENVELOPE_REF, enveloped
-from hub.ledger import Actor
+from bridge_api.openapi import enveloped, error
+from bridge_api.views.base import actor_of, detail_response
 from sync import inbox, orchestration
 from sync.models import SyncRun, WebhookEvent
 from tokens.scopes import Scope
@@ -53,27 +53,23 @@ class SyncOutcomeSerializer(serializers.Serializer):
     outcome = serializers.CharField(help_text="What the sync did.")
 
 
-def _error(description: str) -> OpenApiResponse:
-    return OpenApiResponse(response=ERROR_ENVELOPE_REF, description=description)
-
-
 AUTH_ERRORS = {
-    401: _error("AUTH_REQUIRED or AUTH_INVALID: missing, malformed, unknown or revoked token."),
-    403: _error("FORBIDDEN_SCOPE: the token lacks `admin:sync`."),
+    401: error("AUTH_REQUIRED or AUTH_INVALID: missing, malformed, unknown or revoked token."),
+    403: error("FORBIDDEN_SCOPE: the token lacks `admin:sync`."),
 }
 FORCE_SYNC_ERRORS = {
     **AUTH_ERRORS,
-    404: _error("NOT_FOUND: no such row in Baserow (or its page or space is gone in Docmost)."),
-    409: _error("CONFLICT: another sync of this row is in progress; retry."),
-    502: _error(
+    404: error("NOT_FOUND: no such row in Baserow (or its page or space is gone in Docmost)."),
+    409: error("CONFLICT: another sync of this row is in progress; retry."),
+    502: error(
         "BASEROW_UNAVAILABLE, BASEROW_REJECTED, BASEROW_DATA_INVALID: Baserow could not be read "
         "or refused the id write-back. DOCMOST_UNAVAILABLE: Docmost is unreachable or refused."
     ),
-    503: _error("NOT_READY: Redis, which holds the sync locks, is unreachable."),
+    503: error("NOT_READY: Redis, which holds the sync locks, is unreachable."),
 }
 RUN_START_ERRORS = {
     **AUTH_ERRORS,
-    409: _error("CONFLICT: a run of this kind is in progress (details.run_id): resume or wait."),
+    409: error("CONFLICT: a run of this kind is in progress (details.run_id): resume or wait."),
 }
 
 
@@ -93,15 +89,16 @@ class SyncEventsReplayApi(APIView):
         responses={
             200: enveloped(ReplayResultSerializer),
             **AUTH_ERRORS,
-            404: _error("NOT_FOUND: no such inbox event."),
-            409: _error("CONFLICT: a quarantined event cannot be replayed (malformed payload)."),
+            404: error("NOT_FOUND: no such inbox event."),
+            409: error("CONFLICT: a quarantined event cannot be replayed (malformed payload)."),
         },
         tags=TAGS,
     )
     def post(self, request: Request, pk: int) -> Response:
         event = inbox.event_replay(event_id=pk)
-        data = ReplayResultSerializer({"inbox_id": event.pk, "status": event.status}).data
-        return Response({"data": data})
+        return detail_response(
+            ReplayResultSerializer, {"inbox_id": event.pk, "status": event.status}
+        )
 
 
 class SyncStatusApi(APIView):
@@ -120,14 +117,12 @@ class SyncStatusApi(APIView):
             "queue_depth": orchestration.queue_depth(),
             "last_runs": orchestration.sync_runs_recent(),
         }
-        return Response({"data": SyncStatusSerializer(data).data})
+        return detail_response(SyncStatusSerializer, data)
 
 
 def _force_sync(request: Request, entity: str, row_id: int) -> Response:
-    outcome = orchestration.force_sync(
-        entity=entity, row_id=row_id, actor=Actor.from_token(request.auth)
-    )
-    return Response({"data": SyncOutcomeSerializer({"outcome": outcome}).data})
+    outcome = orchestration.force_sync(entity=entity, row_id=row_id, actor=actor_of(request))
+    return detail_response(SyncOutcomeSerializer, {"outcome": outcome})
 
 
 FORCE_SYNC_DESCRIPTION = "Runs the sync immediately (not queued), ignoring the loop guards."
@@ -164,7 +159,7 @@ class SyncFormationApi(APIView):
 
 
 def _run_start(request: Request, kind: str) -> Response:
-    run = orchestration.sync_run_start(kind=kind, actor=Actor.from_token(request.auth))
+    run = orchestration.sync_run_start(kind=kind, actor=actor_of(request))
     return Response({"data": _run(run)}, status=202)
 
 
@@ -215,8 +210,8 @@ class SyncRunsResumeApi(APIView):
         responses={
             202: enveloped(SyncRunSerializer),
             **AUTH_ERRORS,
-            404: _error("NOT_FOUND: no such sync run."),
-            409: _error("CONFLICT: the run is finished."),
+            404: error("NOT_FOUND: no such sync run."),
+            409: error("CONFLICT: the run is finished."),
         },
         tags=TAGS,
     )

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import BaseParser
 from rest_framework.request import Request
@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bridge_api import throttling
-from bridge_api.openapi import ERROR_ENVELOPE_REF, enveloped
+from bridge_api.openapi import enveloped, error
 from hub.errors import ApplicationError, ErrorCode
 from sync import inbox, ingress
 from sync.models import WebhookEvent
@@ -48,14 +48,10 @@ class WebhookAckSerializer(serializers.Serializer):
     inbox_id = serializers.IntegerField(allow_null=True)
 
 
-def _error(description: str) -> OpenApiResponse:
-    return OpenApiResponse(response=ERROR_ENVELOPE_REF, description=description)
-
-
 DELIVERY_ERRORS = {
-    411: _error("LENGTH_REQUIRED: the body was sent without a Content-Length header."),
-    413: _error("PAYLOAD_TOO_LARGE: the body exceeds the configured limit."),
-    429: _error("RATE_LIMITED: too many deliveries (or failed attempts); see Retry-After."),
+    411: error("LENGTH_REQUIRED: the body was sent without a Content-Length header."),
+    413: error("PAYLOAD_TOO_LARGE: the body exceeds the configured limit."),
+    429: error("RATE_LIMITED: too many deliveries (or failed attempts); see Retry-After."),
 }
 
 
@@ -112,8 +108,8 @@ class WebhooksBaserowApi(APIView):
         request={"application/json": OpenApiTypes.OBJECT},
         responses={
             200: enveloped(WebhookAckSerializer),
-            401: _error("AUTH_INVALID: the webhook secret header is missing or wrong."),
-            404: _error("NOT_FOUND: unknown webhook kind (details.kinds lists them)."),
+            401: error("AUTH_INVALID: the webhook secret header is missing or wrong."),
+            404: error("NOT_FOUND: unknown webhook kind (details.kinds lists them)."),
             **DELIVERY_ERRORS,
         },
         tags=TAGS,
@@ -166,9 +162,7 @@ class WebhooksDocmostApi(APIView):
         request={"application/json": OpenApiTypes.OBJECT},
         responses={
             200: enveloped(WebhookAckSerializer),
-            401: _error(
-                "AUTH_INVALID: the Standard Webhooks signature is missing, stale or wrong."
-            ),
+            401: error("AUTH_INVALID: the Standard Webhooks signature is missing, stale or wrong."),
             **DELIVERY_ERRORS,
         },
         tags=TAGS,
