@@ -6,6 +6,7 @@ from bridge_api.views import docmost as d
 from bridge_api.views import read as v
 from bridge_api.views import sync as s
 from bridge_api.views import tokens as t
+from bridge_api.views import webhooks as h
 from bridge_api.views import write as w
 
 urlpatterns = [
@@ -40,21 +41,21 @@ urlpatterns = [
 ]
 
 docmost_webhook_urlpatterns = [
-    path("", s.DocmostWebhookView.as_view(), name="docmost-webhook"),
+    path("", h.WebhooksDocmostApi.as_view(), name="docmost-webhook"),
 ]
 
 webhook_urlpatterns = [
-    path("<str:kind>/", s.BaserowWebhookView.as_view(), name="baserow-webhook"),
+    path("<str:kind>/", h.WebhooksBaserowApi.as_view(), name="baserow-webhook"),
 ]
 
 sync_urlpatterns = [
-    path("events/<int:pk>/replay", s.ReplayEventView.as_view()),
-    path("status", s.SyncStatusView.as_view()),
-    path("projet/<int:pk>", s.ForceSyncProjetView.as_view()),
-    path("formation/<int:pk>", s.ForceSyncFormationView.as_view()),
-    path("all", s.FullSyncView.as_view()),
-    path("reconcile", s.ReconcileView.as_view()),
-    path("runs/<int:pk>/resume", s.ResumeRunView.as_view()),
+    path("events/<int:pk>/replay", s.SyncEventsReplayApi.as_view()),
+    path("status", s.SyncStatusApi.as_view()),
+    path("projet/<int:pk>", s.SyncProjetApi.as_view()),
+    path("formation/<int:pk>", s.SyncFormationApi.as_view()),
+    path("all", s.SyncAllApi.as_view()),
+    path("reconcile", s.SyncReconcileApi.as_view()),
+    path("runs/<int:pk>/resume", s.SyncRunsResumeApi.as_view()),
 ]
 
 token_urlpatterns = [

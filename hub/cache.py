@@ -55,3 +55,12 @@ def cache_invalidate_projet(*projet_ids: int) -> None:
 def cache_invalidate_formation(*formation_ids: int) -> None:
     """After a change to formations, or to their blocs, modules or attributions."""
     _invalidate("formation", formation_ids)
+
+
+def cache_delete_pattern(pattern: str) -> None:
+    """Drop cached representations by pattern (Redis); other caches are cleared whole."""
+    delete_pattern = getattr(cache, "delete_pattern", None)
+    if delete_pattern is not None:
+        delete_pattern(pattern)
+    else:  # the in-process cache of the zero-configuration mode, or no cache at all
+        cache.clear()

@@ -45,10 +45,17 @@ def echo_digest(entity: str, values: Mapping[str, Any]) -> str:
     return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
 
 
-def echo_record(*, entity: str, row_id: int, values: Mapping[str, Any]) -> EchoLedgerEntry:
-    return EchoLedgerEntry.objects.create(
+def echo_entry(*, entity: str, row_id: int, values: Mapping[str, Any]) -> EchoLedgerEntry:
+    """The ledger entry of one write, unsaved (batch writes insert theirs in bulk)."""
+    return EchoLedgerEntry(
         entity=entity, row_id=row_id, fields=sorted(values), digest=echo_digest(entity, values)
     )
+
+
+def echo_record(*, entity: str, row_id: int, values: Mapping[str, Any]) -> EchoLedgerEntry:
+    entry = echo_entry(entity=entity, row_id=row_id, values=values)
+    entry.save()
+    return entry
 
 
 def changed_fields(

@@ -1,12 +1,13 @@
 """The ledger of the bridge's own Baserow writes: who asked, what changed, and the echo it makes.
 
-Every Baserow write goes through `Writer.write`: sent with `send_webhook_events=false`, recorded in
+Every Baserow write goes through `Writer.write` (one row) or `Writer.write_batch` (many rows in one
+request): sent with `send_webhook_events=false`, recorded in
 the echo ledger (so the webhook it may still cause is recognised as ours) and in the audit trail
 (token or command, action, before/after, request id).
 """
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -14,9 +15,9 @@ from typing import Any
 from django.db import transaction
 
 from domain.errors import NotFound
-from hub.echo import echo_record
+from hub.echo import echo_entry, echo_record
 from hub.logging import current_request_id
-from hub.models import AuditEntry
+from hub.models import AuditEntry, EchoLedgerEntry
 from hub.repository import Repository
 from hub.representations import num
 from integrations.baserow.client import BaserowNotFound, BaserowRequestError
@@ -41,7 +42,7 @@ class Actor:
         )
 
 
-def audit_record(
+def audit_entry(
     *,
     actor: Actor,
     action: str,
@@ -50,8 +51,8 @@ def audit_record(
     before: Any = None,
     after: Any = None,
 ) -> AuditEntry:
-    """One row of the audit trail (token, action, entity, before/after, request id)."""
-    return AuditEntry.objects.create(
+    """One row of the audit trail (token, action, entity, before/after, request id), unsaved."""
+    return AuditEntry(
         token_key_id=actor.token_key_id,
         token_name=actor.token_name,
         request_id=actor.request_id,
@@ -61,6 +62,23 @@ def audit_record(
         before=before,
         after=after,
     )
+
+
+def audit_record(
+    *,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    before: Any = None,
+    after: Any = None,
+) -> AuditEntry:
+    """One row of the audit trail, saved."""
+    entry = audit_entry(
+        actor=actor, action=action, entity=entity, entity_id=entity_id, before=before, after=after
+    )
+    entry.save()
+    return entry
 
 
 class Writer:
@@ -113,6 +131,49 @@ class Writer:
             )
         return written
 
+    def write_batch(
+        self, entity: str, action: str, items: Sequence[Mapping[str, Any]]
+    ) -> list[Any]:
+        """Update rows in one Baserow batch request; each item is the row's `id` and its values.
+
+        The same record as `write`, row by row: no webhooks, one echo-ledger entry and one audit
+        entry each (inserted in bulk). Returns the parsed rows as Baserow now has them. A batch
+        for one row that is gone is NOT_FOUND, as with `write`."""
+        if not items:
+            return []
+        table = self.repo.mapping.table(entity)
+        values = [{key: value for key, value in item.items() if key != "id"} for item in items]
+        payload = [
+            {"id": item["id"], **self.repo.to_baserow(entity, row_values)}
+            for item, row_values in zip(items, values, strict=True)
+        ]
+        try:
+            rows = self.repo.client.batch_update(table.table_id, payload, send_webhook_events=False)
+        except BaserowNotFound as exc:
+            if exc.row_missing and len(items) == 1:
+                raise NotFound(entity, items[0]["id"]) from None
+            raise
+        except BaserowRequestError:
+            self.repo.fields_forget(entity)
+            raise
+        written = [parse_row(entity, row, table) for row in rows]
+        with transaction.atomic():
+            EchoLedgerEntry.objects.bulk_create(
+                echo_entry(entity=entity, row_id=item["id"], values=row_values)
+                for item, row_values in zip(items, values, strict=True)
+            )
+            AuditEntry.objects.bulk_create(
+                audit_entry(
+                    actor=self.actor,
+                    action=action,
+                    entity=entity,
+                    entity_id=row.id,
+                    after=_jsonable(row),
+                )
+                for row in written
+            )
+        return written
+
     def on_commit(self, task: Callable[[], Any]) -> None:
         if not self.dry_run:
             transaction.on_commit(task)
@@ -138,7 +199,8 @@ def _plain(value: Any) -> Any:
 
 
 def docmost_ids_write_back(
-    *, entity: str, row_id: int, values: Mapping[str, Any], actor: Actor
+    *, entity: str, items: Sequence[Mapping[str, Any]], actor: Actor
 ) -> None:
-    """Store Docmost ids on a Baserow row (sync), without firing webhooks, in the echo ledger."""
-    Writer(actor, dry_run=False).write(entity, f"{entity}.docmost_ids", values, row_id=row_id)
+    """Store Docmost ids on Baserow rows (the sync: one row, or a page of a full sync), each item
+    the row's `id` and its ids: one batch request, no webhooks, echo ledger and audit trail."""
+    Writer(actor, dry_run=False).write_batch(entity, f"{entity}.docmost_ids", items)

@@ -10,7 +10,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 
 from hub.models import Alert, EchoLedgerEntry
-from sync import services
+from sync import inbox
 from sync.models import EntityLink, SyncRun, WebhookEvent
 
 
@@ -52,7 +52,7 @@ class WebhookEventAdmin(admin.ModelAdmin):
     def replay(self, request: HttpRequest, queryset: QuerySet[WebhookEvent]) -> None:
         replayed = 0
         for event in queryset.exclude(status=WebhookEvent.Status.QUARANTINED):
-            services.event_replay(event_id=event.pk)
+            inbox.event_replay(event_id=event.pk)
             replayed += 1
         self.message_user(request, f"{replayed} event(s) queued again.")
 
@@ -77,7 +77,7 @@ class WebhookEventAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "title": "Sync overview",
-            "overview": services.sync_overview(),
+            "overview": inbox.sync_overview(),
             "open_alerts": Alert.objects.filter(acknowledged_at__isnull=True)[:20],
             "links": EntityLink.objects.count(),
             "flagged_links": EntityLink.objects.filter(source_deleted_at__isnull=False).count(),

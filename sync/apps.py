@@ -6,4 +6,4 @@ class SyncConfig(AppConfig):
     verbose_name = "Sync"
 
     def ready(self) -> None:
-        from sync import services  # noqa: F401  (connects the projet page refresh to hub/)
+        from sync import pages  # noqa: F401  (connects the projet page refresh to hub/)

@@ -14,9 +14,9 @@ from django.conf import settings
 from integrations.docmost.client import DocmostNotFound
 from integrations.docmost.connection import docmost
 from sync.models import EntityLink
-from sync.services import _agency_space_id
+from sync.pages import agency_space_id
 
-AGENCY_SPACE_ENTITY = "agency_space"  # the link `_agency_space_id` keeps its space id in
+AGENCY_SPACE_ENTITY = "agency_space"  # the link `agency_space_id` keeps its space id in
 PARENT_PAGE_ENTITY = "comptes_rendus_parent"  # EntityLink(entity=…, row_id=0): the stored page
 PARENT_PAGE_MARKDOWN = (
     "Each page created directly under this one is a compte rendu: the Formation Hub Bridge "
@@ -60,7 +60,7 @@ def docmost_setup(*, parent_title: str) -> DocmostSetupReport:
 
 
 def _agency_space_ensure(*, lines: list[str]) -> str:
-    """The sync's own space lookup (`_agency_space_id`), after forgetting a stored id whose space
+    """The sync's own space lookup (`agency_space_id`), after forgetting a stored id whose space
     no longer exists in Docmost."""
     client = docmost().client
     link = EntityLink.objects.filter(entity=AGENCY_SPACE_ENTITY, row_id=0).first()
@@ -73,7 +73,7 @@ def _agency_space_ensure(*, lines: list[str]) -> str:
             link.save(update_fields=["docmost_space_id", "updated_at"])
             lines.append(f"agency space {known}: gone from Docmost, forgotten")
             known = ""
-    space_id = _agency_space_id()
+    space_id = agency_space_id()
     state = "exists" if space_id == known else "created or adopted (by its slug)"
     lines.append(
         f"agency space {settings.DOCMOST_AGENCY_SPACE_NAME!r} "

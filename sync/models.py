@@ -72,7 +72,11 @@ class EntityLink(models.Model):
 
 
 class SyncRun(models.Model):
-    """A full sync or a reconciliation: progress recorded as it goes, resumable after a crash."""
+    """A full sync or a reconciliation: progress recorded as it goes, resumable after a crash.
+
+    Who asked for it (a token, a command, beat) is kept on the run: the Baserow writes the run
+    makes are audited in their name, whichever worker executes or resumes it.
+    """
 
     class Kind(models.TextChoices):
         FULL_SYNC = "full_sync", "Full sync"
@@ -96,6 +100,11 @@ class SyncRun(models.Model):
     flagged = models.PositiveIntegerField(default=0)
     errors = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    requested_by_token_key_id = models.CharField(max_length=12, blank=True)
+    requested_by_token_name = models.CharField(
+        max_length=100, blank=True, help_text="The token, or the command or schedule, that asked."
+    )
+    request_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

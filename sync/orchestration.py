@@ -1,12 +1,12 @@
 """Sync orchestration (seed section 6.8): force-sync one row, full sync, reconciliation.
 
-A full sync streams Baserow 200 rows at a time (constant memory): per page of projets, one
-request for the page, one for their tâches, the Docmost calls each page needs, and one batch
-write of the ids back to Baserow. Progress is saved on the `SyncRun` row after every page, so a
-crashed run resumes where it stopped. A reconciliation is a full sync plus: links whose row
-disappeared are flagged (pages are never deleted), deactivated Baserow webhooks are detected
-(an alert: Baserow drops their queue, nothing is replayed), and cached representations are
-dropped, healing whatever the missing events would have changed.
+A full sync streams Baserow 200 rows at a time (constant memory): per page of projets, one request
+for the page, one for their tâches, the Docmost calls each page needs, and one batch write of the
+ids back to Baserow, audited in the name of whoever asked for the run. Progress is saved on the
+`SyncRun` row after every page, so a crashed run resumes where it stopped. A reconciliation is a
+full sync plus: links whose row disappeared are flagged (pages are never deleted), deactivated
+Baserow webhooks are detected (an alert: Baserow drops their queue, nothing is replayed), and cached
+representations are dropped, healing whatever the missing events would have changed.
 """
 
 import functools
@@ -21,14 +21,15 @@ from django.utils import timezone
 
 from domain.errors import NotFound
 from hub import notifications
-from hub.echo import echo_digest
+from hub.cache import cache_delete_pattern
 from hub.errors import ApplicationError, ErrorCode
+from hub.ledger import Actor, docmost_ids_write_back
 from hub.locks import entity_locks
-from hub.models import Alert, EchoLedgerEntry
+from hub.models import Alert
 from hub.repository import Repository
 from integrations.baserow.client import BaserowError
 from integrations.docmost.client import DocmostError
-from sync import services
+from sync import pages
 from sync.models import EntityLink, SyncRun
 
 logger = logging.getLogger("bridge.sync")
@@ -39,15 +40,17 @@ PAGE = 200
 Progress = Callable[[SyncRun, int], None]
 
 
-def force_sync(*, entity: str, row_id: int) -> str:
-    """Sync one projet or formation now, whatever the loop guards say (admin's choice)."""
+def force_sync(*, entity: str, row_id: int, actor: Actor) -> str:
+    """Sync one projet or formation now, whatever the loop guards say (admin's choice); the ids
+    written back are credited to `actor`."""
     Repository().get(entity, row_id)  # 404 for an unknown row
-    handler = {"projet": services.sync_projet, "formation": services.sync_formation}[entity]
-    return handler(row_id)
+    handler = {"projet": pages.sync_projet, "formation": pages.sync_formation}[entity]
+    return handler(row_id, actor=actor)
 
 
-def sync_run_start(*, kind: str, enqueue: bool = True) -> SyncRun:
-    """A new run of `kind` (one at a time), queued as a task unless the caller runs it."""
+def sync_run_start(*, kind: str, actor: Actor, enqueue: bool = True) -> SyncRun:
+    """A new run of `kind` (one at a time), queued as a task unless the caller runs it. Its
+    writes are credited to `actor`, who asked for it."""
     running = SyncRun.objects.filter(status=SyncRun.Status.RUNNING, kind=kind).first()
     if running is not None:
         raise ApplicationError(
@@ -55,7 +58,13 @@ def sync_run_start(*, kind: str, enqueue: bool = True) -> SyncRun:
             f"A {kind} run is already in progress (run {running.pk}); resume or wait for it.",
             details={"run_id": running.pk},
         )
-    run = SyncRun.objects.create(kind=kind, entities=list(SYNCED_ENTITIES))
+    run = SyncRun.objects.create(
+        kind=kind,
+        entities=list(SYNCED_ENTITIES),
+        requested_by_token_key_id=actor.token_key_id,
+        requested_by_token_name=actor.token_name,
+        request_id=actor.request_id,
+    )
     if enqueue:
         _enqueue(run.pk)
     return run
@@ -68,6 +77,7 @@ def _enqueue(run_id: int) -> None:
 
 
 def sync_run_resume(*, run_id: int, enqueue: bool = True) -> SyncRun:
+    """Continue a stopped run from its cursor, still in the name of whoever started it."""
     run = SyncRun.objects.filter(pk=run_id).first()
     if run is None:
         raise ApplicationError(ErrorCode.NOT_FOUND, f"No sync run {run_id}.")
@@ -95,9 +105,9 @@ def sync_run_execute(*, run_id: int, progress: Progress | None = None) -> SyncRu
                 if not rows:
                     break
                 if entity == "projet":
-                    _sync_projets(repo, rows, run)
+                    _sync_projets(repo, rows, run, _run_actor(run))
                 else:
-                    _sync_formations(rows, run)
+                    _sync_formations(rows, run, _run_actor(run))
                 run.processed += len(rows)
                 run.cursor = {"entity": entity, "page": page + 1}
                 run.save()
@@ -126,7 +136,16 @@ def sync_run_execute(*, run_id: int, progress: Progress | None = None) -> SyncRu
     return run
 
 
-def _sync_projets(repo: Repository, projets: list[Any], run: SyncRun) -> None:
+def _run_actor(run: SyncRun) -> Actor:
+    """Who the run's writes are credited to: whoever asked for the run."""
+    return Actor(
+        token_key_id=run.requested_by_token_key_id,
+        token_name=run.requested_by_token_name or f"sync run {run.pk}",
+        request_id=run.request_id,
+    )
+
+
+def _sync_projets(repo: Repository, projets: list[Any], run: SyncRun, actor: Actor) -> None:
     taches: dict[int, list[Any]] = defaultdict(list)
     for tache in repo.linked("tache", "projet", [p.id for p in projets]):
         if tache.projet is not None:
@@ -135,7 +154,7 @@ def _sync_projets(repo: Repository, projets: list[Any], run: SyncRun) -> None:
     for projet in projets:
         try:
             with entity_locks(f"sync:projet:{projet.id}"):
-                outcome = services.projet_page_ensure(projet, taches[projet.id])
+                outcome = pages.projet_page_ensure(projet, taches[projet.id])
         except (DocmostError, ApplicationError) as exc:
             run.errors += 1
             run.last_error = f"projet {projet.id}: {exc}"[:2000]
@@ -150,34 +169,14 @@ def _sync_projets(repo: Repository, projets: list[Any], run: SyncRun) -> None:
             transaction.on_commit(
                 functools.partial(notifications.notify_projet_delivered.delay, projet.id)
             )
-    _write_back("projet", repo, write_backs)
+    # One batch for the page: no webhooks, echo ledger, an audit entry per row.
+    docmost_ids_write_back(entity="projet", items=write_backs, actor=actor)
 
 
-def _write_back(entity: str, repo: Repository, items: list[dict[str, Any]]) -> None:
-    """One batch write of Docmost ids (no webhooks), recorded in the echo ledger."""
-    if not items:
-        return
-    table = repo.mapping.table(entity)
-    payload = [
-        {"id": item["id"], **repo.to_baserow(entity, {k: v for k, v in item.items() if k != "id"})}
-        for item in items
-    ]
-    repo.client.batch_update(table.table_id, payload, send_webhook_events=False)
-    EchoLedgerEntry.objects.bulk_create(
-        EchoLedgerEntry(
-            entity=entity,
-            row_id=item["id"],
-            fields=sorted(k for k in item if k != "id"),
-            digest=echo_digest(entity, {k: v for k, v in item.items() if k != "id"}),
-        )
-        for item in items
-    )
-
-
-def _sync_formations(formations: list[Any], run: SyncRun) -> None:
+def _sync_formations(formations: list[Any], run: SyncRun, actor: Actor) -> None:
     for formation in formations:
         try:
-            outcome = services.sync_formation(formation.id)
+            outcome = pages.sync_formation(formation.id, actor=actor)
         except (DocmostError, ApplicationError, NotFound) as exc:
             run.errors += 1
             run.last_error = f"formation {formation.id}: {exc}"[:2000]
@@ -198,7 +197,7 @@ def _reconcile(repo: Repository, run: SyncRun) -> None:
         run.flagged += gone.update(source_deleted_at=timezone.now())
     run.last_error = "; ".join(filter(None, [run.last_error, check_webhooks(repo)]))
     for pattern in ("personne:*", "projet:*", "formation:*"):  # drop what lost events changed
-        services.cache_delete_pattern(pattern)
+        cache_delete_pattern(pattern)
 
 
 def check_webhooks(repo: Repository) -> str:

@@ -24,7 +24,7 @@ For each compte-rendu page:
 - else the row is created or updated: titre = page title, date = page creation date (Europe/Paris),
   docmost_page_id, and projet when the title or content names a projet exactly (projet names are
   listed once per run, only when something is written; a link is added, never removed).
-Writes go through `bridge_api.writes.Writer` (`send_webhook_events=false`, echo ledger, audit).
+Writes go through `hub.ledger.Writer` (`send_webhook_events=false`, echo ledger, audit).
 Deleted (trashed) pages drop out of `recent` and are not handled here; their rows stay.
 """
 
@@ -38,7 +38,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
@@ -294,12 +293,6 @@ def poll_docmost(*, now: datetime | None = None, page_size: int = PAGE_LIMIT_MAX
         },
     )
     return run.result
-
-
-@shared_task(name="sync.poll_docmost")
-def poll_docmost_task() -> dict[str, int]:
-    """Beat task: poll Docmost for new or changed comptes rendus."""
-    return poll_docmost().as_dict()
 
 
 def sync_docmost_page(page_id: str) -> str:

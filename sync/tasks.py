@@ -1,13 +1,17 @@
-"""Celery tasks of the sync: process one inbox event; relay the ones left pending; prune."""
+"""Celery tasks of the sync: process one inbox event; relay the ones left pending; full sync and
+reconciliation runs; poll Docmost; prune."""
 
 import logging
 
 from celery import shared_task
 from prometheus_client import Counter
 
-from sync import services
+from hub.ledger import Actor
+from sync import inbox
+from sync.polling import poll_docmost
 
 logger = logging.getLogger("bridge.sync")
+RECONCILE_ACTOR = Actor(token_name="sync (scheduled reconciliation)")  # noqa: S106 - a label
 
 PROCESSED = Counter(
     "webhook_events_processed_total",
@@ -20,19 +24,19 @@ PROCESSED = Counter(
 @shared_task(name="sync.process_webhook_event", acks_late=True, reject_on_worker_lost=True)
 def process_webhook_event(event_id: int) -> str:
     """Process one inbox event. Failures are recorded on the row and retried by the relay."""
-    event = services.event_claim(event_id)
+    event = inbox.event_claim(event_id)
     if event is None:
         return "not pending"
     try:
-        with services.event_lease_kept(event):
-            services.event_process(event)
+        with inbox.event_lease_kept(event):
+            inbox.event_process(event)
     except Exception as exc:  # any failure is recorded; the attempt counter bounds retries
-        dead = services.event_fail(event, exc)
+        dead = inbox.event_fail(event, exc)
         PROCESSED.labels(event.kind, "failed" if dead else "retry").inc()
         logger.warning(
             "bridge.sync.event-failed",
             extra={"inbox_id": event.pk, "attempts": event.attempts, "dead_letter": dead},
-            exc_info=not isinstance(exc, services.TRANSIENT),
+            exc_info=not isinstance(exc, inbox.TRANSIENT),
         )
         return "dead-lettered" if dead else "will retry"
     PROCESSED.labels(event.kind, event.status).inc()
@@ -42,7 +46,7 @@ def process_webhook_event(event_id: int) -> str:
 @shared_task(name="sync.relay_pending_events")
 def relay_pending_events() -> int:
     """Beat task: re-enqueue due events (retries, broker outages at commit, vanished workers)."""
-    due = services.events_due()
+    due = inbox.events_due()
     for event_id in due:
         process_webhook_event.delay(event_id)
     if due:
@@ -66,7 +70,7 @@ def reconcile() -> int | None:
     from sync.orchestration import sync_run_start
 
     try:
-        return sync_run_start(kind=SyncRun.Kind.RECONCILIATION).pk
+        return sync_run_start(kind=SyncRun.Kind.RECONCILIATION, actor=RECONCILE_ACTOR).pk
     except ApplicationError:
         return None
 
@@ -79,14 +83,7 @@ def prune() -> dict[str, int]:
     return retention_prune().as_dict()
 
 
-# Registered with the other sync tasks (Celery discovers `tasks` modules only).
-from sync.polling import poll_docmost_task  # noqa: E402
-
-__all__ = [
-    "execute_sync_run",
-    "poll_docmost_task",
-    "process_webhook_event",
-    "prune",
-    "reconcile",
-    "relay_pending_events",
-]
+@shared_task(name="sync.poll_docmost")
+def poll_docmost_task() -> dict[str, int]:
+    """Beat task: poll Docmost for new or changed comptes rendus (sync/polling.py)."""
+    return poll_docmost().as_dict()

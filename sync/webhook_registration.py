@@ -29,7 +29,7 @@ from django.urls import reverse
 
 from integrations.baserow.client import BaserowClient
 from integrations.baserow.schema import SchemaMapping
-from sync.ingress import ROW_EVENTS
+from sync.payloads import ROW_EVENTS
 
 # The kind registered for each table (its URL path segment): what sync/ingress.py dispatches on.
 WEBHOOK_KINDS = {

@@ -73,6 +73,11 @@ SPECTACULAR_SETTINGS = {
         for entity, fields in SCHEMA.items()
         for name, spec in fields.items()
         if spec.options and entity != "compte_rendu"
+    }
+    | {  # the sync API's enums, named after their model rather than after a field name
+        "SyncRunKindEnum": "sync.models.SyncRun.Kind",
+        "SyncRunStatusEnum": "sync.models.SyncRun.Status",
+        "InboxEventStatusEnum": "sync.models.WebhookEvent.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -268,7 +268,7 @@ def test_database_token_is_sent_as_token_header(world):
 
 
 def test_a_post_is_retried_only_when_baserow_refused_it():
-    from integrations.baserow.client import _BaserowRetry
+    from integrations.baserow.transport import _BaserowRetry
 
     retry = _BaserowRetry(total=3, status_forcelist=(429, 500, 502, 503, 504),
                           allowed_methods=frozenset({"GET", "PATCH", "DELETE", "PUT"}))  # fmt: skip

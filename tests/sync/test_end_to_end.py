@@ -282,7 +282,7 @@ def test_a_worker_killed_mid_event_is_recovered_in_seconds_with_one_page(
 
 
 def test_a_slow_event_keeps_its_short_lease_while_its_worker_works(baserow, settings, monkeypatch):
-    from sync import services
+    from sync import handlers, inbox
 
     settings.SYNC_LEASE_SECONDS = 1
     monkeypatch.setattr(tasks.process_webhook_event, "delay", lambda *args, **kwargs: None)
@@ -296,7 +296,7 @@ def test_a_slow_event_keeps_its_short_lease_while_its_worker_works(baserow, sett
         release.wait(10)
         return f"projet {row_id}: slow but alive"
 
-    monkeypatch.setitem(services.HANDLERS, "projet", slow)
+    monkeypatch.setitem(handlers.HANDLERS, "projet", slow)
 
     def work():
         try:
@@ -309,7 +309,7 @@ def test_a_slow_event_keeps_its_short_lease_while_its_worker_works(baserow, sett
     try:
         assert started.wait(10)
         time.sleep(2.5)  # more than two leases
-        assert services.event_claim(stored.pk) is None  # renewed: still its worker's
+        assert inbox.event_claim(stored.pk) is None  # renewed: still its worker's
     finally:
         release.set()
         worker.join()

@@ -15,7 +15,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from hub.models import Alert
-from sync import ingress
+from sync import ingress, payloads
 from sync.models import WebhookEvent
 from tests.sync.conftest import SECRET
 
@@ -196,7 +196,7 @@ def unthrottled(settings):
 
 def baserow_like(table_id: int):
     """Bodies with Baserow's keys, each either right or anything: most paths of the validator."""
-    events = st.sampled_from([*ingress.ROW_EVENTS, *ingress.IGNORED_EVENTS, "rows.exploded"])
+    events = st.sampled_from([*payloads.ROW_EVENTS, *payloads.IGNORED_EVENTS, "rows.exploded"])
     return st.fixed_dictionaries(
         {"event_type": events | json_values, "event_id": st.uuids().map(str) | json_values},
         optional={

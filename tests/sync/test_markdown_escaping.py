@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from integrations.docmost.connection import docmost
 from integrations.fakes.docmost.fake import _markdown_to_json
 from sync.models import EntityLink
-from sync.services import markdown_text
+from sync.pages import markdown_text
 
 pytestmark = [pytest.mark.django_db]
 

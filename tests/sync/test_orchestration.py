@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from hub.models import Alert
 from integrations.docmost.client import DocmostUnavailable
-from sync import orchestration, services
+from sync import orchestration, pages
 from sync.models import EntityLink, SyncRun
 from tests.sync.test_webhooks import pages_titled
 
@@ -102,7 +102,7 @@ class WorkerKilled(BaseException):
 def test_a_crashed_full_sync_resumes_without_duplicates(
     baserow, docmost_fake, many_projets, monkeypatch
 ):
-    real = services.projet_page_ensure
+    real = pages.projet_page_ensure
     done = {"n": 0}
 
     def die_after_500(projet, taches):
@@ -111,10 +111,10 @@ def test_a_crashed_full_sync_resumes_without_duplicates(
             raise WorkerKilled
         return real(projet, taches)
 
-    monkeypatch.setattr(services, "projet_page_ensure", die_after_500)
+    monkeypatch.setattr(pages, "projet_page_ensure", die_after_500)
     with pytest.raises(WorkerKilled):
         full_run()
-    monkeypatch.setattr(services, "projet_page_ensure", real)
+    monkeypatch.setattr(pages, "projet_page_ensure", real)
     crashed = SyncRun.objects.get()
     assert crashed.status == SyncRun.Status.RUNNING
     assert crashed.cursor == {"entity": "projet", "page": 3}  # pages 1-2 were saved
@@ -131,19 +131,19 @@ def test_a_crashed_full_sync_resumes_without_duplicates(
 def test_docmost_errors_on_some_rows_are_counted_and_healed_next_time(
     baserow, docmost_fake, monkeypatch
 ):
-    real = services.projet_page_ensure
+    real = pages.projet_page_ensure
 
     def flaky(projet, taches):
         if projet.id % 2:
             raise DocmostUnavailable("Docmost answered 503")
         return real(projet, taches)
 
-    monkeypatch.setattr(services, "projet_page_ensure", flaky)
+    monkeypatch.setattr(pages, "projet_page_ensure", flaky)
     run = full_run()
     assert run.status == SyncRun.Status.DONE
     assert run.errors == 4
     assert "503" in run.last_error
-    monkeypatch.setattr(services, "projet_page_ensure", real)
+    monkeypatch.setattr(pages, "projet_page_ensure", real)
 
     assert full_run().created == 4
     assert len(projet_pages(docmost_fake)) == 8
@@ -209,7 +209,7 @@ def test_sync_command_full_and_resume(baserow, docmost_fake):
 
 def test_cloturer_projet_with_a_narrow_token(client_for, baserow, docmost_fake):
     button = client_for("action:projets")
-    services.sync_projet(1)  # the page exists
+    pages.sync_projet(1)  # the page exists
 
     response = button.post("/api/v1/projets/1/cloturer", {}, format="json")
 

@@ -8,9 +8,10 @@ from freezegun import freeze_time
 from hub.models import AuditEntry, EchoLedgerEntry
 from integrations.docmost.client import DocmostClient, DocmostUnavailable
 from integrations.docmost.connection import docmost
-from sync import polling
+from sync import tasks
 from sync.models import DocmostPollState, EntityLink
-from sync.polling import PollResult, page_hash, poll_docmost, poll_docmost_task
+from sync.polling import PollResult, page_hash, poll_docmost
+from sync.tasks import poll_docmost_task
 
 pytestmark = [pytest.mark.django_db]
 
@@ -379,4 +380,4 @@ def test_the_task_returns_the_counts(docmost_fake, baserow, parent):
         "skipped_unchanged": 0,
         "ignored": 1,
     }
-    assert polling.poll_docmost_task.name == "sync.poll_docmost"
+    assert tasks.poll_docmost_task.name == "sync.poll_docmost"

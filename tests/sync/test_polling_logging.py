@@ -6,7 +6,7 @@ import logging
 import pytest
 from freezegun import freeze_time
 
-from sync.polling import poll_docmost_task
+from sync.tasks import poll_docmost_task
 from tests.sync.test_polling import new_report, parent  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.django_db]

@@ -10,9 +10,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from integrations.baserow.connection import BaserowConnection, use_baserow
-from sync.ingress import KIND_ENTITY, ROW_EVENTS
+from sync.ingress import KIND_ENTITY
 from sync.models import WebhookEvent
 from sync.orchestration import WEBHOOK_TABLES
+from sync.payloads import ROW_EVENTS
 from sync.webhook_registration import WEBHOOK_KINDS, baserow_webhooks_ensure
 from tests.sync.conftest import OLD_SECRET, SECRET
 

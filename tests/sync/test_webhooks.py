@@ -8,7 +8,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from hub.models import Alert
-from sync import ingress, services, tasks
+from sync import handlers, inbox, ingress, pages, tasks
 from sync.models import EntityLink, WebhookEvent
 from tests.sync.conftest import OLD_SECRET
 
@@ -381,7 +381,7 @@ def test_poison_event_is_dead_lettered_after_n_attempts(baserow, run, monkeypatc
     def poison(row_id, created=False):
         raise ValueError("this payload breaks the handler")
 
-    monkeypatch.setitem(services.HANDLERS, "projet", poison)
+    monkeypatch.setitem(handlers.HANDLERS, "projet", poison)
     _row, event = new_projet(baserow, "Poison")
     run(baserow, "projet-changed", event)
     for minutes in (30, 60):
@@ -609,10 +609,10 @@ def test_a_claimed_event_is_not_taken_twice_until_its_lease_expires(
     run(baserow, "projet-changed", event)
     stored = WebhookEvent.objects.get()
 
-    assert services.event_claim(stored.pk) is not None
-    assert services.event_claim(stored.pk) is None  # another worker holds it
+    assert inbox.event_claim(stored.pk) is not None
+    assert inbox.event_claim(stored.pk) is None  # another worker holds it
     with freeze_time(timezone.now() + timedelta(seconds=settings.SYNC_LEASE_SECONDS + 1)):
-        assert services.event_claim(stored.pk) is not None  # that worker vanished
+        assert inbox.event_claim(stored.pk) is not None  # that worker vanished
 
 
 def test_a_then_b_then_a_within_five_minutes_ends_at_a(baserow, docmost_fake, run):
@@ -660,7 +660,7 @@ def test_the_billing_notice_survives_a_failed_write_back(
 ):
     from integrations.baserow.client import BaserowUnavailable
 
-    real = services.docmost_ids_write_back
+    real = pages.docmost_ids_write_back
     failures = {"left": 1}
 
     def refuse_once(**kwargs):
@@ -669,7 +669,7 @@ def test_the_billing_notice_survives_a_failed_write_back(
             raise BaserowUnavailable("Baserow answered 503 to rows.update.")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "docmost_ids_write_back", refuse_once)
+    monkeypatch.setattr(pages, "docmost_ids_write_back", refuse_once)
     row = baserow.client.create_row(
         baserow.table("projet"), {"nom": "Déjà livré", "client": [1], "statut": "livre"}
     )["id"]

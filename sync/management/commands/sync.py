@@ -6,8 +6,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from hub.errors import ApplicationError, ErrorCode
+from hub.ledger import Actor
 from sync.models import SyncRun
 from sync.orchestration import sync_run_execute, sync_run_resume, sync_run_start
+
+COMMAND_ACTOR = Actor(token_name="command: manage.py sync")  # noqa: S106 - a label, not a secret
 
 
 class Command(BaseCommand):
@@ -31,7 +34,7 @@ class Command(BaseCommand):
                     raise ApplicationError(ErrorCode.NOT_FOUND, f"No sync run {resume}.")
                 run = sync_run_resume(run_id=resume, enqueue=False)
             else:
-                run = sync_run_start(kind=kind, enqueue=False)
+                run = sync_run_start(kind=kind, actor=COMMAND_ACTOR, enqueue=False)
         except ApplicationError as exc:
             hint = f"No unfinished {kind} run {resume}: " if resume else ""
             raise CommandError(f"{hint}{exc.message} Use --resume RUN for a stopped run.") from exc
