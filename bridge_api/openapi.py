@@ -127,9 +127,18 @@ def list_parameters(spec: ListSpec) -> list[OpenApiParameter]:
         parameters.append(
             OpenApiParameter(
                 "sort",
-                {"type": "string", "enum": [p + key for key in spec.sorts for p in ("", "-")]},
-                description=f"Sort by {keys}; prefix with `-` for descending. Several keys, "
-                "comma-separated (`nom,-statut`), are accepted too. Default: Baserow's row order.",
+                {
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "enum": [p + k for k in spec.sorts for p in ("", "-")],
+                    },
+                    "minItems": 1,
+                },
+                style="form",
+                explode=False,
+                description=f"Sort by {keys}; prefix with `-` for descending; several keys are "
+                "comma-separated (`nom,-statut`). Default: Baserow's row order.",
             )
         )
     for name, logical in spec.filters.items():

@@ -130,7 +130,11 @@ def list_query_parse(params: Mapping[str, str], spec: ListSpec) -> ListQuery:
         filters[name] = str(value)
 
     sort: list[str] = []
-    for raw in filter(None, (params.get("sort") or "").split(",")):
+    raw_sort = params.get("sort")
+    if raw_sort is not None and "" in raw_sort.split(","):
+        errors["sort"] = ["An empty sort key: give field names, comma-separated (`nom,-statut`)."]
+        raw_sort = None
+    for raw in raw_sort.split(",") if raw_sort else ():
         key = raw.lstrip("-")
         if key not in spec.sorts:
             allowed = ", ".join(spec.sorts) or "none"
@@ -160,11 +164,9 @@ def _condition(repo: Repository, entity: str, logical: str, value: str) -> Condi
 
 def list_query_check(query: ListQuery, spec: ListSpec) -> None:
     """A ListQuery built in code (not parsed from parameters) obeys the same rules."""
-    params = {
-        "page": str(query.page),
-        "per_page": str(query.per_page),
-        "sort": ",".join(query.sort),
-    }
+    params = {"page": str(query.page), "per_page": str(query.per_page)}
+    if query.sort:
+        params["sort"] = ",".join(query.sort)
     params.update({f"filter[{name}]": value for name, value in query.filters.items()})
     list_query_parse(params, spec)
 

@@ -145,3 +145,10 @@ def test_metrics_ignore_a_format_parameter(client_for, query):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
     assert b"# TYPE" in response.content
+
+
+@pytest.mark.parametrize("sort", ["", "nom,", ",nom", "nom,,statut"])
+def test_an_empty_sort_key_is_refused_not_ignored(client_for, sort):
+    response = client_for("read:projets").get("/api/v1/projets", {"sort": sort})
+
+    assert "empty sort key" in error(response, 400, "VALIDATION_ERROR")["details"]["sort"][0]
