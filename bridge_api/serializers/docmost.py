@@ -106,6 +106,12 @@ class DocmostPageSerializer(serializers.Serializer):
         "only when known without another Docmost call (after an update, not a creation).",
     )
 
+    def to_representation(self, instance: Any) -> Any:
+        data = super().to_representation(instance)
+        if data.get("url_path") is None:
+            data.pop("url_path", None)  # not known: left out, never null
+        return data
+
 
 class DocmostCollectionSerializer(serializers.Serializer):
     space_id = serializers.CharField()

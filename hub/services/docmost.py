@@ -11,6 +11,7 @@ No call is added to what the client already does: a page's web URL needs its spa
 an update answers with but a creation does not, so `url_path` is given only when it is known.
 """
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -96,19 +97,54 @@ def _page_not_found(page_id: str, exc: DocmostNotFound | None = None) -> Applica
     )
 
 
-def _page_data(page: Mapping[str, Any]) -> dict[str, Any]:
-    data = {
-        "page_id": page.get("id"),
-        "slug_id": page.get("slugId"),
-        "title": page.get("title"),
-        "space_id": page.get("spaceId"),
-        "parent_page_id": page.get("parentPageId"),
-    }
+@dataclasses.dataclass(frozen=True)
+class DocmostPage:
+    page_id: str
+    slug_id: str
+    title: str | None
+    space_id: str
+    parent_page_id: str | None
+    # `/s/<space slug>/p/<slug>` in Docmost's web client, when known without another call.
+    url_path: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class DocmostSpace:
+    space_id: str
+    name: str
+    slug: str
+
+
+@dataclasses.dataclass(frozen=True)
+class DocmostShare:
+    share_id: str
+    key: str
+    page_id: str
+    include_sub_pages: bool
+
+
+def _page_data(page: Mapping[str, Any]) -> DocmostPage:
     space = page.get("space")
+    url_path = None
     if isinstance(space, Mapping) and space.get("slug") and page.get("slugId"):
-        data["url_path"] = page_url_path(
+        url_path = page_url_path(
             space_slug=str(space["slug"]), title=page.get("title"), slug_id=str(page["slugId"])
         )
+    return DocmostPage(
+        page_id=page.get("id"),  # type: ignore[arg-type]
+        slug_id=page.get("slugId"),  # type: ignore[arg-type]
+        title=page.get("title"),
+        space_id=page.get("spaceId"),  # type: ignore[arg-type]
+        parent_page_id=page.get("parentPageId"),
+        url_path=url_path,
+    )
+
+
+def _audited(item: Any) -> dict[str, Any]:
+    """A result as the audit trail keeps it: as answered (an unknown `url_path` left out)."""
+    data = dataclasses.asdict(item)
+    if data.get("url_path", "") is None:
+        del data["url_path"]
     return data
 
 
@@ -123,7 +159,7 @@ def docmost_page_create(
     parent_page_id: str | None = None,
     icon: str | None = None,
     actor: Actor,
-) -> dict[str, Any]:
+) -> DocmostPage:
     """Create a page (placed last among its siblings); with `markdown`, Docmost's copy is read back
     and checked. `url_path` is not given: Docmost's answer to a creation lacks the space slug."""
     page = docmost().client.create_page(
@@ -134,7 +170,9 @@ def docmost_page_create(
         icon=icon,
     )
     data = _page_data(page)
-    record_audit(actor=actor, action="docmost.page.create", entity="docmost_page", after=data)
+    record_audit(
+        actor=actor, action="docmost.page.create", entity="docmost_page", after=_audited(data)
+    )
     return data
 
 
@@ -145,7 +183,7 @@ def docmost_page_update(
     markdown: str | None = None,
     icon: str | None = None,
     actor: Actor,
-) -> dict[str, Any]:
+) -> DocmostPage:
     """Change a page's title, icon and/or body (`markdown` replaces the whole body); the title and
     body are read back and checked."""
     if not PAGE_REF_RE.match(page_id):
@@ -157,13 +195,15 @@ def docmost_page_update(
     except DocmostNotFound as exc:
         raise _page_not_found(page_id, exc) from exc
     data = _page_data(page)
-    record_audit(actor=actor, action="docmost.page.update", entity="docmost_page", after=data)
+    record_audit(
+        actor=actor, action="docmost.page.update", entity="docmost_page", after=_audited(data)
+    )
     return data
 
 
 def docmost_collection_create(
     *, name: str, slug: str | None = None, description: str = "", actor: Actor
-) -> dict[str, Any]:
+) -> DocmostSpace:
     """Create a Docmost space (a "collection"); the bridge's Docmost user becomes its admin."""
     slug = slug or default_space_slug(name)
     try:
@@ -176,14 +216,20 @@ def docmost_collection_create(
                 details={"slug": slug},
             ) from exc
         raise
-    data = {"space_id": space.get("id"), "name": space.get("name"), "slug": space.get("slug")}
-    record_audit(actor=actor, action="docmost.space.create", entity="docmost_space", after=data)
+    data = DocmostSpace(
+        space_id=space.get("id"),  # type: ignore[arg-type]
+        name=space.get("name"),  # type: ignore[arg-type]
+        slug=space.get("slug"),  # type: ignore[arg-type]
+    )
+    record_audit(
+        actor=actor, action="docmost.space.create", entity="docmost_space", after=_audited(data)
+    )
     return data
 
 
 def docmost_share_link_create(
     *, page_id: str, include_sub_pages: bool = False, actor: Actor
-) -> dict[str, Any]:
+) -> DocmostShare:
     """Share a page publicly. Docmost keeps one share per page: if the page is already shared,
     that share is returned unchanged (its own `include_sub_pages`), so this is idempotent."""
     if not PAGE_REF_RE.match(page_id):
@@ -192,11 +238,13 @@ def docmost_share_link_create(
         share = docmost().client.create_share(page_id=page_id, include_sub_pages=include_sub_pages)
     except DocmostNotFound as exc:
         raise _page_not_found(page_id, exc) from exc
-    data = {
-        "share_id": share.get("id"),
-        "key": share.get("key"),
-        "page_id": share.get("pageId"),
-        "include_sub_pages": bool(share.get("includeSubPages")),
-    }
-    record_audit(actor=actor, action="docmost.share.create", entity="docmost_share", after=data)
+    data = DocmostShare(
+        share_id=share.get("id"),  # type: ignore[arg-type]
+        key=share.get("key"),  # type: ignore[arg-type]
+        page_id=share.get("pageId"),  # type: ignore[arg-type]
+        include_sub_pages=bool(share.get("includeSubPages")),
+    )
+    record_audit(
+        actor=actor, action="docmost.share.create", entity="docmost_share", after=_audited(data)
+    )
     return data
