@@ -12,6 +12,7 @@ Decisions use the bridge's own request id, never a client's `X-Request-ID`.
 """
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -40,12 +41,17 @@ class Outcome:
     body: Any
 
 
+# A key is 1 to 255 printable ASCII characters, neither first nor last a space: what an HTTP
+# header value can carry intact (HTTP strips outer spaces), and so the same rule for every door.
+KEY_PATTERN = rf"^[!-~]([ -~]{{0,{KEY_MAX_LENGTH - 2}}}[!-~])?$"
+KEY_RULE = f"1 to {KEY_MAX_LENGTH} printable ASCII characters, not starting or ending with a space."
+
+
 def idempotency_key_check(key: str) -> None:
-    """1 to 255 printable characters, else a VALIDATION_ERROR naming the header."""
-    if not key or len(key) > KEY_MAX_LENGTH or not key.isprintable():
+    """A VALIDATION_ERROR naming the key when it breaks `KEY_RULE`."""
+    if not re.fullmatch(KEY_PATTERN, key):
         raise ApplicationError(
-            ErrorCode.VALIDATION_ERROR,
-            details={HEADER: [f"Must be 1 to {KEY_MAX_LENGTH} printable characters."]},
+            ErrorCode.VALIDATION_ERROR, details={HEADER: [f"Must be {KEY_RULE}"]}
         )
 
 
