@@ -49,6 +49,17 @@ WRITE_PARAMETERS = [
 TAGS = ["writes"]
 
 
+# What every Baserow write can answer besides its success (by id: also an unknown row).
+WRITE_ERRORS = {
+    400: BAD_BODY,
+    409: WRITE_CONFLICT,
+    422: RG_VIOLATION,
+    502: BASEROW_DOWN,
+    503: WRITES_PAUSED,
+}
+WRITE_ERRORS_BY_ID = {**WRITE_ERRORS, 404: NOT_FOUND}
+
+
 class ModuleAttribuerApi(WriteApi):
     required_scope = Scope.WRITE_ATTRIBUTIONS
 
@@ -96,12 +107,7 @@ class AttributionHeuresRealiseesApi(WriteApi):
         parameters=WRITE_PARAMETERS,
         responses={
             200: write_envelope(AttributionWriteSerializer),
-            400: BAD_BODY,
-            404: NOT_FOUND,
-            409: WRITE_CONFLICT,
-            422: RG_VIOLATION,
-            502: BASEROW_DOWN,
-            503: WRITES_PAUSED,
+            **WRITE_ERRORS_BY_ID,
         },
         tags=TAGS,
     )
@@ -159,12 +165,7 @@ class AttributionAnnulerApi(WriteApi):
         parameters=WRITE_PARAMETERS,
         responses={
             200: write_envelope(AttributionWriteSerializer),
-            400: BAD_BODY,
-            404: NOT_FOUND,
-            409: WRITE_CONFLICT,
-            422: RG_VIOLATION,
-            502: BASEROW_DOWN,
-            503: WRITES_PAUSED,
+            **WRITE_ERRORS_BY_ID,
         },
         tags=TAGS,
     )
@@ -193,11 +194,7 @@ class InterventionCreateApi(WriteApi):
         responses={
             201: write_envelope(InterventionWriteSerializer),
             200: write_envelope(InterventionWriteSerializer),  # a dry run
-            400: BAD_BODY,
-            409: WRITE_CONFLICT,
-            422: RG_VIOLATION,
-            502: BASEROW_DOWN,
-            503: WRITES_PAUSED,
+            **WRITE_ERRORS,
         },
         tags=TAGS,
     )
@@ -228,12 +225,7 @@ class InterventionUpdateApi(WriteApi):
         parameters=WRITE_PARAMETERS,
         responses={
             200: write_envelope(InterventionWriteSerializer),
-            400: BAD_BODY,
-            404: NOT_FOUND,
-            409: WRITE_CONFLICT,
-            422: RG_VIOLATION,
-            502: BASEROW_DOWN,
-            503: WRITES_PAUSED,
+            **WRITE_ERRORS_BY_ID,
         },
         tags=TAGS,
     )
@@ -258,12 +250,7 @@ class InterventionAnnulerApi(WriteApi):
         parameters=WRITE_PARAMETERS,
         responses={
             200: write_envelope(InterventionWriteSerializer),
-            400: BAD_BODY,
-            404: NOT_FOUND,
-            409: WRITE_CONFLICT,
-            422: RG_VIOLATION,
-            502: BASEROW_DOWN,
-            503: WRITES_PAUSED,
+            **WRITE_ERRORS_BY_ID,
         },
         tags=TAGS,
     )
