@@ -1,10 +1,11 @@
-"""The one error contract.
+"""The REST door's side of the one error contract, whose codes are declared once in
+`hub.errors` (each with its HTTP status and default message).
 
 Every error the service returns has the shape
-``{"error": {"code": str, "message": str, "details": object | null}}``. Each code is declared once
-below with its HTTP status and default message; services raise `ApplicationError(ErrorCode.X, ...)`,
-and the DRF exception handler and Django's error handlers render every other failure (framework
-errors, unknown routes, crashes) in the same envelope.
+``{"error": {"code": str, "message": str, "details": object | null}}``. Services raise
+`ApplicationError(ErrorCode.X, ...)`; the DRF exception handler below renders it, and Django's
+error handlers render every other failure (framework errors, unknown routes, crashes) in the
+same envelope.
 """
 
 import logging

@@ -10,11 +10,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bridge_api.openapi import enveloped, error
-from bridge_api.views.base import actor_of, detail_response
+from bridge_api.serializers.write import NoBodyInputSerializer
+from bridge_api.views.base import actor_of, body_valid, detail_response
 from sync import inbox, orchestration
 from sync.models import SyncRun, WebhookEvent
 from tokens.scopes import Scope
 
+NO_BODY = error("VALIDATION_ERROR: this operation takes no body; the keys sent are named.")
 TAGS = ["sync"]
 
 
@@ -59,6 +61,7 @@ AUTH_ERRORS = {
 }
 FORCE_SYNC_ERRORS = {
     **AUTH_ERRORS,
+    400: NO_BODY,
     404: error("NOT_FOUND: no such row in Baserow (or its page or space is gone in Docmost)."),
     409: error("CONFLICT: another sync of this row is in progress; retry."),
     502: error(
@@ -69,6 +72,7 @@ FORCE_SYNC_ERRORS = {
 }
 RUN_START_ERRORS = {
     **AUTH_ERRORS,
+    400: NO_BODY,
     409: error("CONFLICT: a run of this kind is in progress (details.run_id): resume or wait."),
 }
 
@@ -89,12 +93,14 @@ class SyncEventsReplayApi(APIView):
         responses={
             200: enveloped(ReplayResultSerializer),
             **AUTH_ERRORS,
+            400: NO_BODY,
             404: error("NOT_FOUND: no such inbox event."),
             409: error("CONFLICT: a quarantined event cannot be replayed (malformed payload)."),
         },
         tags=TAGS,
     )
     def post(self, request: Request, pk: int) -> Response:
+        body_valid(NoBodyInputSerializer, request)
         event = inbox.event_replay(event_id=pk)
         return detail_response(
             ReplayResultSerializer, {"inbox_id": event.pk, "status": event.status}
@@ -121,6 +127,7 @@ class SyncStatusApi(APIView):
 
 
 def _force_sync(request: Request, entity: str, row_id: int) -> Response:
+    body_valid(NoBodyInputSerializer, request)
     outcome = orchestration.force_sync(entity=entity, row_id=row_id, actor=actor_of(request))
     return detail_response(SyncOutcomeSerializer, {"outcome": outcome})
 
@@ -159,6 +166,7 @@ class SyncFormationApi(APIView):
 
 
 def _run_start(request: Request, kind: str) -> Response:
+    body_valid(NoBodyInputSerializer, request)
     run = orchestration.sync_run_start(kind=kind, actor=actor_of(request))
     return Response({"data": _run(run)}, status=202)
 
@@ -210,11 +218,13 @@ class SyncRunsResumeApi(APIView):
         responses={
             202: enveloped(SyncRunSerializer),
             **AUTH_ERRORS,
+            400: NO_BODY,
             404: error("NOT_FOUND: no such sync run."),
             409: error("CONFLICT: the run is finished."),
         },
         tags=TAGS,
     )
     def post(self, request: Request, pk: int) -> Response:
+        body_valid(NoBodyInputSerializer, request)
         run = orchestration.sync_run_resume(run_id=pk)
         return Response({"data": _run(run)}, status=202)

@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config.env import env
 
 RETENTION_DONE_EVENTS_DAYS = env.int("RETENTION_DONE_EVENTS_DAYS", default=30)
-# The echo ledger is read for an hour after a write (sync/echo.py, ECHO_WINDOW); a week is far
+# The echo ledger is read for an hour after a write (hub/echo.py, ECHO_WINDOW); a week is far
 # beyond any plausible echo delay (a broker outage, retries), yet keeps the table small.
 RETENTION_ECHO_LEDGER_DAYS = env.int("RETENTION_ECHO_LEDGER_DAYS", default=7)
 # An Idempotency-Key is honoured for 24 hours (bridge_api/idempotency.py): pruning sooner would

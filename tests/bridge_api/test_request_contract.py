@@ -152,3 +152,21 @@ def test_an_empty_sort_key_is_refused_not_ignored(client_for, sort):
     response = client_for("read:projets").get("/api/v1/projets", {"sort": sort})
 
     assert "empty sort key" in error(response, 400, "VALIDATION_ERROR")["details"]["sort"][0]
+
+
+SYNC_POSTS = [
+    "/api/v1/sync/all",
+    "/api/v1/sync/reconcile",
+    "/api/v1/sync/projet/1",
+    "/api/v1/sync/formation/1",
+    "/api/v1/sync/events/1/replay",
+    "/api/v1/sync/runs/1/resume",
+]
+
+
+@pytest.mark.parametrize("path", SYNC_POSTS)
+def test_sync_operations_take_no_body_and_name_the_keys_sent(client_for, path):
+    response = client_for("admin:sync").post(path, {"force": True}, format="json")
+
+    details = error(response, 400, "VALIDATION_ERROR")["details"]
+    assert list(details) == ["force"]

@@ -5,7 +5,7 @@ CONTRACT_TARGET picks them: `fake`, `real`, or `all` (the default: the fakes alw
 systems when their variables are set, skipped otherwise). A scenario asks
 for `baserow_target` or `docmost_target` and talks to it through the bridge's own clients, or
 through `target.http` (a plain `requests` session) when the scenario is about the wire. The fakes
-are reached through their transport (integrations/fake_transport.py), never a socket.
+are reached through their transport (integrations/fakes/transport.py), never a socket.
 
 Everything a scenario creates on a real system (tables, webhooks, spaces, users) carries the
 run's prefix and is deleted afterwards. Docmost throttles logins per client address, shared by

@@ -1,5 +1,5 @@
 """Baserow: list pagination, page-size limits, and each filter and sort the bridge's selectors
-use (bridge_api/selectors.py, bridge_api/listing.py, bridge_api/repository.py; CONTRACT §3)."""
+use (hub/selectors/, hub/queries.py, hub/repository.py; CONTRACT §3)."""
 
 from typing import Any
 
