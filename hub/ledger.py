@@ -7,6 +7,7 @@ the echo ledger (so the webhook it may still cause is recognised as ours) and in
 """
 
 import dataclasses
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -40,6 +41,12 @@ class Actor:
             token_name=getattr(token, "name", ""),
             request_id=current_request_id(),
         )
+
+    @classmethod
+    def for_process(cls, name: str) -> "Actor":
+        """A command or a scheduled task, with a fresh request id of its own, so its writes are
+        found together in the audit trail as a request's are."""
+        return cls(token_name=name, request_id=uuid.uuid4().hex)
 
 
 def audit_entry(

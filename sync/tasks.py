@@ -11,7 +11,7 @@ from sync import inbox
 from sync.polling import poll_docmost
 
 logger = logging.getLogger("bridge.sync")
-RECONCILE_ACTOR = Actor(token_name="sync (scheduled reconciliation)")  # noqa: S106 - a label
+RECONCILE_ACTOR = "sync (scheduled reconciliation)"
 
 PROCESSED = Counter(
     "webhook_events_processed_total",
@@ -70,7 +70,9 @@ def reconcile() -> int | None:
     from sync.orchestration import sync_run_start
 
     try:
-        return sync_run_start(kind=SyncRun.Kind.RECONCILIATION, actor=RECONCILE_ACTOR).pk
+        return sync_run_start(
+            kind=SyncRun.Kind.RECONCILIATION, actor=Actor.for_process(RECONCILE_ACTOR)
+        ).pk
     except ApplicationError:
         return None
 

@@ -60,8 +60,10 @@ def test_a_full_sync_by_the_command_is_audited_as_the_command(baserow, docmost_f
 
     entries = AuditEntry.objects.filter(action__endswith=".docmost_ids")
     assert audited_rows() == linked_rows()
+    run = SyncRun.objects.get()
+    assert len(run.request_id) == 32  # the command's own request id
     assert set(entries.values_list("token_key_id", "token_name", "request_id")) == {
-        ("", "command: manage.py sync", "")
+        ("", "command: manage.py sync", run.request_id)
     }
 
 

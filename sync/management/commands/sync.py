@@ -10,7 +10,7 @@ from hub.ledger import Actor
 from sync.models import SyncRun
 from sync.orchestration import sync_run_execute, sync_run_resume, sync_run_start
 
-COMMAND_ACTOR = Actor(token_name="command: manage.py sync")  # noqa: S106 - a label, not a secret
+COMMAND_ACTOR = "command: manage.py sync"
 
 
 class Command(BaseCommand):
@@ -34,7 +34,9 @@ class Command(BaseCommand):
                     raise ApplicationError(ErrorCode.NOT_FOUND, f"No sync run {resume}.")
                 run = sync_run_resume(run_id=resume, enqueue=False)
             else:
-                run = sync_run_start(kind=kind, actor=COMMAND_ACTOR, enqueue=False)
+                run = sync_run_start(
+                    kind=kind, actor=Actor.for_process(COMMAND_ACTOR), enqueue=False
+                )
         except ApplicationError as exc:
             hint = f"No unfinished {kind} run {resume}: " if resume else ""
             raise CommandError(f"{hint}{exc.message} Use --resume RUN for a stopped run.") from exc
