@@ -13,6 +13,8 @@ import functools
 import logging
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -29,7 +31,7 @@ from hub.models import Alert
 from hub.repository import Repository
 from integrations.baserow.client import BaserowError
 from integrations.docmost.client import DocmostError
-from sync import pages
+from sync import inbox, pages
 from sync.models import EntityLink, SyncRun
 
 logger = logging.getLogger("bridge.sync")
@@ -227,28 +229,55 @@ def check_webhooks(repo: Repository) -> str:
     return ""
 
 
-def sync_runs_recent_one(run: SyncRun) -> dict[str, Any]:
-    return _run_repr(run)
+@dataclass(frozen=True)
+class SyncRunSummary:
+    run_id: int
+    kind: str
+    status: str
+    started_at: datetime
+    finished_at: datetime | None
+    processed: int
+    created: int
+    updated: int
+    flagged: int
+    error_count: int
+    last_error: str
 
 
-def sync_runs_recent(limit: int = 5) -> list[dict[str, Any]]:
-    return [_run_repr(run) for run in SyncRun.objects.all()[:limit]]
+def sync_run_summary(run: SyncRun) -> SyncRunSummary:
+    return SyncRunSummary(
+        run_id=run.pk,
+        kind=run.kind,
+        status=run.status,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+        processed=run.processed,
+        created=run.created,
+        updated=run.updated,
+        flagged=run.flagged,
+        error_count=run.errors,
+        last_error=run.last_error,
+    )
 
 
-def _run_repr(run: SyncRun) -> dict[str, Any]:
-    return {
-        "run_id": run.pk,
-        "kind": run.kind,
-        "status": run.status,
-        "started_at": run.started_at,
-        "finished_at": run.finished_at,
-        "processed": run.processed,
-        "created": run.created,
-        "updated": run.updated,
-        "flagged": run.flagged,
-        "error_count": run.errors,
-        "last_error": run.last_error,
-    }
+@dataclass(frozen=True)
+class SyncStatus:
+    """The inbox by status, its failures of the last 24 h and oldest pending event, the Celery
+    queue's depth (None when unreadable) and the last runs."""
+
+    counts: dict[str, int]
+    failed_last_24h: int
+    oldest_pending_at: datetime | None
+    queue_depth: int | None
+    last_runs: list[SyncRunSummary]
+
+
+def sync_status(*, last_runs: int = 5) -> SyncStatus:
+    return SyncStatus(
+        **inbox.sync_overview(),
+        queue_depth=queue_depth(),
+        last_runs=[sync_run_summary(run) for run in SyncRun.objects.all()[:last_runs]],
+    )
 
 
 def queue_depth() -> int | None:

@@ -78,7 +78,7 @@ RUN_START_ERRORS = {
 
 
 def _run(run: SyncRun) -> dict[str, Any]:
-    return SyncRunSerializer(orchestration.sync_runs_recent_one(run)).data
+    return SyncRunSerializer(orchestration.sync_run_summary(run)).data
 
 
 class SyncEventsReplayApi(APIView):
@@ -118,12 +118,7 @@ class SyncStatusApi(APIView):
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
-        data = {
-            **inbox.sync_overview(),
-            "queue_depth": orchestration.queue_depth(),
-            "last_runs": orchestration.sync_runs_recent(),
-        }
-        return detail_response(SyncStatusSerializer, data)
+        return detail_response(SyncStatusSerializer, orchestration.sync_status())
 
 
 def _force_sync(request: Request, entity: str, row_id: int) -> Response:
