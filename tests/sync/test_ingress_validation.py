@@ -228,6 +228,11 @@ def test_any_authenticated_body_is_answered_200_and_kept(baserow, unthrottled, d
 
     assert response.status_code == 200, response.content
     answer = response.json()["data"]
+    if answer["status"] in ("noise", "test"):
+        # A row event about no row, or Baserow's test call (issue 10): answered, never stored.
+        assert answer["inbox_id"] is None
+        assert payloads.is_noise(json.loads(raw)) or payloads.is_test_call(json.loads(raw))
+        return
     assert answer["status"] in ("accepted", "duplicate", "quarantined", "ignored")
     stored = WebhookEvent.objects.get(pk=answer["inbox_id"])  # nothing lost
     if stored.status == WebhookEvent.Status.QUARANTINED:
