@@ -6,4 +6,5 @@ class SyncConfig(AppConfig):
     verbose_name = "Sync"
 
     def ready(self) -> None:
-        from sync import pages  # noqa: F401  (connects the projet page refresh to hub/)
+        # The projet page refresh hub/ signals; the tasks, enqueued by name (sync/queue.py).
+        from sync import pages, tasks  # noqa: F401

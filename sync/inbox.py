@@ -24,6 +24,7 @@ from hub.models import Alert
 from integrations.baserow.client import BaserowUnavailable
 from integrations.baserow.connection import baserow
 from integrations.docmost.client import DocmostUnavailable
+from sync import queue
 from sync.handlers import Deferred, handle
 from sync.ingress import KIND_ENTITY
 from sync.models import WebhookEvent
@@ -157,8 +158,6 @@ def event_fail(event: WebhookEvent, error: BaseException) -> bool:
 
 def event_replay(*, event_id: int) -> WebhookEvent:
     """Back in the queue with a fresh attempt budget (admin action and API). Idempotent."""
-    from sync.tasks import process_webhook_event
-
     event = WebhookEvent.objects.filter(pk=event_id).first()
     if event is None:
         raise ApplicationError(ErrorCode.NOT_FOUND, f"No inbox event {event_id}.")
@@ -171,7 +170,7 @@ def event_replay(*, event_id: int) -> WebhookEvent:
     event.next_attempt_at = None
     event.save(update_fields=["status", "attempts", "next_attempt_at"])
     event_pk = event.pk
-    transaction.on_commit(lambda: process_webhook_event.delay(event_pk), robust=True)
+    transaction.on_commit(lambda: queue.enqueue(queue.PROCESS_EVENT, event_pk), robust=True)
     return event
 
 

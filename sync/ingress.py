@@ -30,6 +30,7 @@ from django.http import HttpRequest
 from prometheus_client import Counter
 
 from hub.models import Alert
+from sync import queue
 from sync.models import WebhookEvent
 from sync.payloads import (
     IGNORED_EVENTS,
@@ -139,10 +140,8 @@ def _not_stored(kind: str, payload: dict[str, Any]) -> Received:
 
 
 def _enqueue(event_id: int) -> None:
-    from sync.tasks import process_webhook_event
-
     try:
-        process_webhook_event.delay(event_id)
+        queue.enqueue(queue.PROCESS_EVENT, event_id)
     except Exception:  # broker down: the row is safe, the relay will enqueue it later
         logger.warning("bridge.webhook.enqueue-failed", extra={"inbox_id": event_id}, exc_info=True)
 

@@ -31,7 +31,7 @@ from hub.models import Alert
 from hub.repository import Repository
 from integrations.baserow.client import BaserowError
 from integrations.docmost.client import DocmostError
-from sync import inbox, pages
+from sync import inbox, pages, queue
 from sync.models import EntityLink, SyncRun
 
 logger = logging.getLogger("bridge.sync")
@@ -73,9 +73,7 @@ def sync_run_start(*, kind: str, actor: Actor, enqueue: bool = True) -> SyncRun:
 
 
 def _enqueue(run_id: int) -> None:
-    from sync.tasks import execute_sync_run
-
-    transaction.on_commit(lambda: execute_sync_run.delay(run_id), robust=True)
+    transaction.on_commit(lambda: queue.enqueue(queue.EXECUTE_RUN, run_id), robust=True)
 
 
 def sync_run_resume(*, run_id: int, enqueue: bool = True) -> SyncRun:
