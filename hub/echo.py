@@ -46,16 +46,10 @@ def echo_digest(entity: str, values: Mapping[str, Any]) -> str:
 
 
 def echo_entry(*, entity: str, row_id: int, values: Mapping[str, Any]) -> EchoLedgerEntry:
-    """The ledger entry of one write, unsaved (batch writes insert theirs in bulk)."""
+    """The ledger entry of one write, unsaved (the Writer inserts them in bulk)."""
     return EchoLedgerEntry(
         entity=entity, row_id=row_id, fields=sorted(values), digest=echo_digest(entity, values)
     )
-
-
-def echo_record(*, entity: str, row_id: int, values: Mapping[str, Any]) -> EchoLedgerEntry:
-    entry = echo_entry(entity=entity, row_id=row_id, values=values)
-    entry.save()
-    return entry
 
 
 def changed_fields(

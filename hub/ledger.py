@@ -8,7 +8,8 @@ the echo ledger (so the webhook it may still cause is recognised as ours) and in
 
 import dataclasses
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from django.db import transaction
 
 from domain.errors import NotFound
-from hub.echo import echo_entry, echo_record
+from hub.echo import echo_entry
 from hub.logging import current_request_id
 from hub.models import AuditEntry, EchoLedgerEntry
 from hub.repository import Repository
@@ -113,29 +114,13 @@ class Writer:
         table = self.repo.mapping.table(entity)
         payload = self.repo.to_baserow(entity, values)
         client = self.repo.client
-        try:
+        with self._refusals(entity, row_id):
             if row_id is None:
                 row = client.create_row(table.table_id, payload, send_webhook_events=False)
             else:
                 row = client.update_row(table.table_id, row_id, payload, send_webhook_events=False)
-        except BaserowNotFound as exc:
-            if exc.row_missing and row_id is not None:
-                raise NotFound(entity, row_id) from None
-            raise
-        except BaserowRequestError:
-            self.repo.fields_forget(entity)
-            raise
         written = parse_row(entity, row, table)
-        with transaction.atomic():
-            echo_record(entity=entity, row_id=written.id, values=values)
-            audit_record(
-                actor=self.actor,
-                action=action,
-                entity=entity,
-                entity_id=written.id,
-                before=_jsonable(before),
-                after=_jsonable(written),
-            )
+        self._record(entity, action, [(values, written, before)])
         return written
 
     def write_batch(
@@ -144,8 +129,8 @@ class Writer:
         """Update rows in one Baserow batch request; each item is the row's `id` and its values.
 
         The same record as `write`, row by row: no webhooks, one echo-ledger entry and one audit
-        entry each (inserted in bulk). Returns the parsed rows as Baserow now has them. A batch
-        for one row that is gone is NOT_FOUND, as with `write`."""
+        entry each. Returns the parsed rows as Baserow now has them. A batch for one row that is
+        gone is NOT_FOUND, as with `write`."""
         if not items:
             return []
         table = self.repo.mapping.table(entity)
@@ -154,20 +139,35 @@ class Writer:
             {"id": item["id"], **self.repo.to_baserow(entity, row_values)}
             for item, row_values in zip(items, values, strict=True)
         ]
-        try:
+        with self._refusals(entity, items[0]["id"] if len(items) == 1 else None):
             rows = self.repo.client.batch_update(table.table_id, payload, send_webhook_events=False)
+        written = [parse_row(entity, row, table) for row in rows]
+        self._record(
+            entity, action, [(v, row, None) for v, row in zip(values, written, strict=True)]
+        )
+        return written
+
+    @contextmanager
+    def _refusals(self, entity: str, row_id: int | None) -> Iterator[None]:
+        """Baserow's refusals of a write: a row gone is NOT_FOUND; any other drops the cached
+        field formats the body was built from, so a retry uses fresh ones."""
+        try:
+            yield
         except BaserowNotFound as exc:
-            if exc.row_missing and len(items) == 1:
-                raise NotFound(entity, items[0]["id"]) from None
+            if exc.row_missing and row_id is not None:
+                raise NotFound(entity, row_id) from None
             raise
         except BaserowRequestError:
             self.repo.fields_forget(entity)
             raise
-        written = [parse_row(entity, row, table) for row in rows]
+
+    def _record(
+        self, entity: str, action: str, writes: list[tuple[Mapping[str, Any], Any, Any]]
+    ) -> None:
+        """The echo ledger and the audit trail of rows written: (values sent, row, row before)."""
         with transaction.atomic():
             EchoLedgerEntry.objects.bulk_create(
-                echo_entry(entity=entity, row_id=item["id"], values=row_values)
-                for item, row_values in zip(items, values, strict=True)
+                echo_entry(entity=entity, row_id=row.id, values=values) for values, row, _ in writes
             )
             AuditEntry.objects.bulk_create(
                 audit_entry(
@@ -175,11 +175,11 @@ class Writer:
                     action=action,
                     entity=entity,
                     entity_id=row.id,
+                    before=_jsonable(before),
                     after=_jsonable(row),
                 )
-                for row in written
+                for _, row, before in writes
             )
-        return written
 
     def on_commit(self, task: Callable[[], Any]) -> None:
         if not self.dry_run:
