@@ -29,10 +29,6 @@ def num(value: Decimal) -> Hours:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
 def fields_of(item: Any) -> dict[str, Any]:
     """A result's own fields, to build a richer result from it (`ProjetDetail(**fields_of(p))`)."""
     return dict(vars(item))
