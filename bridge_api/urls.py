@@ -4,6 +4,7 @@ from django.urls import path
 
 from bridge_api.views import docmost as d
 from bridge_api.views import read as v
+from bridge_api.views import reports as r
 from bridge_api.views import sync as s
 from bridge_api.views import tokens as t
 from bridge_api.views import webhooks as h
@@ -34,6 +35,9 @@ urlpatterns = [
     path("interventions/<int:pk>", w.InterventionUpdateApi.as_view()),
     path("interventions/<int:pk>/annuler", w.InterventionAnnulerApi.as_view()),
     path("projets/<int:pk>/cloturer", w.ProjetCloturerApi.as_view()),
+    path("rapports/formation/<int:pk>", r.RapportFormationApi.as_view()),
+    path("rapports/personne/<int:pk>", r.RapportPersonneApi.as_view()),
+    path("rapports/projet/<int:pk>", r.RapportProjetApi.as_view()),
     path("docmost/pages", d.DocmostPageCreateApi.as_view()),
     path("docmost/pages/<str:page_id>", d.DocmostPageUpdateApi.as_view()),
     path("docmost/collections", d.DocmostCollectionCreateApi.as_view()),

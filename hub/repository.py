@@ -20,6 +20,9 @@ from integrations.baserow.connection import BaserowConnection, baserow
 from integrations.baserow.numbers import NumberDoesNotFit, NumberFormat, baserow_number
 from integrations.baserow.parsing import parse_row
 
+# `rows_by_id`: up to this many ids, one request per row; beyond, one stream over the table.
+ROWS_BY_ID_ONE_BY_ONE = 5
+
 
 class Repository:
     def __init__(self, connection: BaserowConnection | None = None) -> None:
@@ -70,6 +73,25 @@ class Repository:
         return [
             self._parse(entity, row) for row in self.client.iter_rows(table_id, filters=filters)
         ]
+
+    def rows_by_id(self, entity: str, row_ids: Iterable[int]) -> dict[int, Any]:
+        """The rows with these ids that still exist (Baserow has no filter on the row id): one
+        request each for a few, else one paginated stream over the table (a table's size, not
+        the number of ids, bounds the cost)."""
+        ids = set(row_ids)
+        if not ids:
+            return {}
+        if len(ids) <= ROWS_BY_ID_ONE_BY_ONE:
+            found: dict[int, Any] = {}
+            for row_id in sorted(ids):
+                try:
+                    found[row_id] = self.get(entity, row_id)
+                except NotFound:
+                    continue
+            return found
+        table_id = self.mapping.table(entity).table_id
+        rows = (row for row in self.client.iter_rows(table_id) if row.get("id") in ids)
+        return {row["id"]: self._parse(entity, row) for row in rows}
 
     def fields(self, entity: str) -> list[dict[str, Any]]:
         """The table's field objects (select options, number formats), cached a few minutes."""

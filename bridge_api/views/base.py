@@ -1,9 +1,13 @@
 """What the REST views share: reading a body, the actor, `?dry_run=`, and the answers' shapes."""
 
 import inspect
+from collections.abc import Iterable
 from typing import Any
 
 from rest_framework import serializers
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import BaseParser
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -76,3 +80,20 @@ class WriteApi(APIView):
 def doc(function: Any) -> str:
     """A hub function's docstring, as an operation's description (one text for every door)."""
     return inspect.getdoc(function) or ""
+
+
+class JSONErrorsNegotiation(BaseContentNegotiation):
+    """For views that answer a ready HttpResponse (/api/metrics' text, the reports' PDF and
+    HTML): only errors are rendered, and always as JSON (`application/json`), whatever the
+    client's Accept or `?format=` asks. A refused negotiation would answer 406 to a Prometheus
+    server sending `Accept: text/plain` alone, and DRF would take a report's `?format=pdf` for
+    a renderer's name."""
+
+    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
+        return next(iter(parsers), None)
+
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderer = next(iter(renderers))
+        return renderer, renderer.media_type

@@ -1,7 +1,6 @@
 """Operational endpoints: liveness, readiness, metrics, API docs, and the unknown-route answer."""
 
 import threading
-from collections.abc import Iterable
 from typing import Any, ClassVar, cast
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -10,9 +9,7 @@ from drf_spectacular import views as spectacular_views
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from prometheus_client import CONTENT_TYPE_LATEST
 from rest_framework import serializers
-from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import BaseParser
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,6 +17,7 @@ from rest_framework.views import APIView
 from bridge_api.health import readiness_get
 from bridge_api.metrics import scrape_text
 from bridge_api.openapi import ERROR_ENVELOPE_REF, enveloped
+from bridge_api.views.base import JSONErrorsNegotiation
 from hub.errors import ApplicationError, ErrorCode, error_body
 from tokens.models import Token
 from tokens.scopes import Access, Scope, scope_grants
@@ -139,21 +137,6 @@ def _may_see_readiness_details(request: Request) -> bool:
             details={"required_scope": READY_DETAILS_SCOPE.value, "token_scopes": token.scopes},
         )
     return True
-
-
-class JSONErrorsNegotiation(BaseContentNegotiation):
-    """/api/metrics answers its text with a ready HttpResponse; only errors are rendered, and
-    always as JSON (`application/json`), whatever a scraper's Accept asks: a refused
-    negotiation would answer 406 to a Prometheus server sending `Accept: text/plain` alone."""
-
-    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
-        return next(iter(parsers), None)
-
-    def select_renderer(
-        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
-    ) -> tuple[BaseRenderer, str]:
-        renderer = next(iter(renderers))
-        return renderer, renderer.media_type
 
 
 class MetricsApi(APIView):

@@ -66,10 +66,11 @@ def formation_list(*, query: ListQuery) -> Page[FormationRepr]:
 
 def _modules_tree(
     repo: Repository, bloc_ids: list[int]
-) -> tuple[dict[int, list[ModuleRepr]], dict[int, Any]]:
-    """Modules of the blocs with their hours, grouped by bloc; and each bloc's hour totals."""
+) -> tuple[dict[int, list[ModuleRepr]], dict[int, Any], list[Attribution]]:
+    """Modules of the blocs with their hours, grouped by bloc; each bloc's hour totals; and the
+    modules' attributions (2 requests)."""
     modules = repo.linked("module", "bloc", bloc_ids)
-    attributions = repo.linked("attribution", "module", [m.id for m in modules])
+    attributions: list[Attribution] = repo.linked("attribution", "module", [m.id for m in modules])
     by_module = by_link(attributions, "module")
     modules_by_bloc: dict[int, list[ModuleRepr]] = defaultdict(list)
     hours_by_bloc: dict[int, list[Any]] = defaultdict(list)
@@ -78,41 +79,48 @@ def _modules_tree(
         if module.bloc is not None:
             modules_by_bloc[module.bloc.id].append(module_repr(module, hours))
             hours_by_bloc[module.bloc.id].append(hours)
-    return modules_by_bloc, {bloc_id: total_hours(h) for bloc_id, h in hours_by_bloc.items()}
+    totals = {bloc_id: total_hours(h) for bloc_id, h in hours_by_bloc.items()}
+    return modules_by_bloc, totals, attributions
+
+
+def formation_detail_load(
+    *, repo: Repository, formation_id: int
+) -> tuple[FormationDetail, list[Attribution]]:
+    """A formation with its rolled-up hours, and its modules' attributions (4 requests): what
+    `formation_retrieve` caches, and what the formation report is built from."""
+    formation = repo.get("formation", formation_id)
+    blocs = sorted(repo.linked("bloc", "formation", [formation_id]), key=lambda b: (b.ordre, b.id))
+    modules_by_bloc, hours_by_bloc, attributions = _modules_tree(repo, [b.id for b in blocs])
+    bloc_items = [
+        BlocDetail(
+            **fields_of(bloc_repr(b)),
+            **fields_of(hours_repr(hours_by_bloc.get(b.id, total_hours([])))),
+            modules=modules_by_bloc.get(b.id, []),
+        )
+        for b in blocs
+    ]
+    detail = FormationDetail(
+        **fields_of(formation_repr(formation)),
+        **fields_of(hours_repr(total_hours(hours_by_bloc.values()))),
+        blocs=bloc_items,
+    )
+    return detail, attributions
 
 
 def formation_retrieve(*, formation_id: int) -> FormationDetail:
     """4 requests on a miss (formation, blocs, modules, attributions); 0 on a cache hit."""
-
-    def load() -> FormationDetail:
-        repo = Repository()
-        formation = repo.get("formation", formation_id)
-        blocs = sorted(
-            repo.linked("bloc", "formation", [formation_id]), key=lambda b: (b.ordre, b.id)
-        )
-        modules_by_bloc, hours_by_bloc = _modules_tree(repo, [b.id for b in blocs])
-        bloc_items = [
-            BlocDetail(
-                **fields_of(bloc_repr(b)),
-                **fields_of(hours_repr(hours_by_bloc.get(b.id, total_hours([])))),
-                modules=modules_by_bloc.get(b.id, []),
-            )
-            for b in blocs
-        ]
-        return FormationDetail(
-            **fields_of(formation_repr(formation)),
-            **fields_of(hours_repr(total_hours(hours_by_bloc.values()))),
-            blocs=bloc_items,
-        )
-
-    return cached("formation", formation_id, load)
+    return cached(
+        "formation",
+        formation_id,
+        lambda: formation_detail_load(repo=Repository(), formation_id=formation_id)[0],
+    )
 
 
 def bloc_retrieve(*, bloc_id: int) -> BlocDetail:
     """3 requests: bloc, its modules, their attributions."""
     repo = Repository()
     bloc = repo.get("bloc", bloc_id)
-    modules_by_bloc, hours_by_bloc = _modules_tree(repo, [bloc_id])
+    modules_by_bloc, hours_by_bloc, _attributions = _modules_tree(repo, [bloc_id])
     return BlocDetail(
         **fields_of(bloc_repr(bloc)),
         **fields_of(hours_repr(hours_by_bloc.get(bloc_id, total_hours([])))),

@@ -88,14 +88,28 @@ def personne_list(*, query: ListQuery) -> Page[PersonneRepr]:
     return page_of(_personnes_with_capacity(repo, personnes), query, total)
 
 
+def personne_load(
+    *, repo: Repository, personne_id: int
+) -> tuple[PersonneRepr, list[Attribution], list[Intervention]]:
+    """A personne with its capacity, and its attributions and interventions (3 requests): what
+    `personne_retrieve` caches, and what the personne report is built from."""
+    personne = repo.get("personne", personne_id)
+    attributions: list[Attribution] = repo.linked("attribution", "personne", [personne_id])
+    interventions: list[Intervention] = repo.linked("intervention", "personne", [personne_id])
+    return (
+        personne_repr(personne, personne_capacity(personne, attributions, interventions)),
+        attributions,
+        interventions,
+    )
+
+
 def personne_retrieve(*, personne_id: int) -> PersonneRepr:
     """3 requests on a miss (personne, attributions, interventions); 0 on a cache hit."""
-
-    def load() -> PersonneRepr:
-        repo = Repository()
-        return _personnes_with_capacity(repo, [repo.get("personne", personne_id)])[0]
-
-    return cached("personne", personne_id, load)
+    return cached(
+        "personne",
+        personne_id,
+        lambda: personne_load(repo=Repository(), personne_id=personne_id)[0],
+    )
 
 
 def _personne_sublist(personne_id: int, spec: ListSpec, query: ListQuery, render: Any) -> Page[Any]:

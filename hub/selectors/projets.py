@@ -91,21 +91,27 @@ def _projet_with_work(
     return projet, taches, interventions
 
 
+def projet_detail_load(
+    *, repo: Repository, projet_id: int
+) -> tuple[ProjetDetail, list[Intervention]]:
+    """A projet with its hours and tâches, and the interventions on them (3 requests): what
+    `projet_retrieve` caches, and what the projet report is built from."""
+    projet, taches, interventions = _projet_with_work(repo, projet_id)
+    realised = realised_hours(interventions)
+    detail = ProjetDetail(
+        **fields_of(projet_repr(projet)),
+        heures_realisees=num(realised),
+        heures_restantes=num(projet.charge_estimee_h - realised),
+        taches=[tache_repr(t, realised_hours(interventions, tache_ids={t.id})) for t in taches],
+    )
+    return detail, interventions
+
+
 def projet_retrieve(*, projet_id: int) -> ProjetDetail:
     """3 requests on a miss (projet, tâches, interventions); 0 on a cache hit."""
-
-    def load() -> ProjetDetail:
-        repo = Repository()
-        projet, taches, interventions = _projet_with_work(repo, projet_id)
-        realised = realised_hours(interventions)
-        return ProjetDetail(
-            **fields_of(projet_repr(projet)),
-            heures_realisees=num(realised),
-            heures_restantes=num(projet.charge_estimee_h - realised),
-            taches=[tache_repr(t, realised_hours(interventions, tache_ids={t.id})) for t in taches],
-        )
-
-    return cached("projet", projet_id, load)
+    return cached(
+        "projet", projet_id, lambda: projet_detail_load(repo=Repository(), projet_id=projet_id)[0]
+    )
 
 
 def projet_timeline(*, projet_id: int) -> ProjetTimeline:

@@ -1,0 +1,79 @@
+"""The reports' charts: SVG drawn by pygal, inlined in the document (no script, no external
+stylesheet, no web font). Labels are text in the SVG, so the PDF keeps them selectable; pygal
+escapes them as XML, and long ones are cut."""
+
+import sys
+from collections.abc import Sequence
+
+import pygal
+
+# pygal appends a legacy `sys.meta_path` finder for its map plugins (unused here) which has no
+# `find_spec`: every failed import anywhere in the process (an optional dependency probed by
+# another library) would warn. Take it out before anything else is imported.
+sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, pygal.PluginImportFixer)]
+
+from django.utils.safestring import SafeString, mark_safe  # noqa: E402
+from pygal.style import Style  # noqa: E402
+
+from reports.formatting import nombre  # noqa: E402
+
+# The document's palette (rapport.css): blue for what is planned, green for what is done.
+COLORS = ("#9fb7e8", "#2f6fde", "#2f9e6e", "#d9822b")
+STYLE = Style(
+    font_family="DejaVu Sans, sans-serif",
+    background="#ffffff",
+    plot_background="#ffffff",
+    foreground="#3c4148",
+    foreground_strong="#1f2328",
+    foreground_subtle="#d8dce2",
+    colors=COLORS,
+    label_font_size=11,
+    major_label_font_size=11,
+    legend_font_size=12,
+    value_font_size=10,
+    guide_stroke_color="#e3e6ea",
+    major_guide_stroke_color="#c5cad1",
+    guide_stroke_dasharray="0",
+    major_guide_stroke_dasharray="0",
+)
+LABEL_LIMIT = 28
+
+
+def bar_chart(
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | int]]],
+    *,
+    horizontal: bool = False,
+    height: int = 300,
+) -> SafeString:
+    """Grouped bars: one group per label, one bar per series (values in hours)."""
+    chart_class = pygal.HorizontalBar if horizontal else pygal.Bar
+    chart = chart_class(
+        width=720,
+        height=height,
+        style=STYLE,
+        js=[],  # pygal's default loads a script from the web
+        disable_xml_declaration=True,
+        explicit_size=False,
+        legend_at_bottom=True,
+        legend_at_bottom_columns=len(series),
+        truncate_label=LABEL_LIMIT,
+        truncate_legend=LABEL_LIMIT,
+        x_label_rotation=0 if horizontal or len(labels) <= 6 else 30,
+        value_formatter=lambda value: f"{nombre(value)} h",
+        print_values=len(labels) <= 8,
+        print_values_position="top",
+        min_scale=4,
+        max_scale=8,
+        margin=12,
+        tooltip_fancy_mode=False,
+        show_y_guides=not horizontal,
+        show_x_guides=horizontal,
+    )
+    # pygal draws a horizontal chart's first group at the bottom: reverse, to read top-down.
+    order = (lambda items: list(items)[::-1]) if horizontal else list
+    chart.x_labels = order(label or "—" for label in labels)
+    for name, values in series:
+        chart.add(name, order(float(v) for v in values))
+    # pygal's own output, built with an XML serializer: every label is escaped.
+    return mark_safe(chart.render(is_unicode=True))  # noqa: S308

@@ -1,0 +1,155 @@
+"""What each report's template gets: the report data, arranged in the document's order, and its
+charts. Nothing is computed here that the data does not hold, except presentation (an écart, a
+chart's series)."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from hub.representations import Hours
+from hub.selectors.rapports import (
+    FormationRapport,
+    HeuresPeriode,
+    PersonneRapport,
+    ProjetRapport,
+    a_attribuer_module,
+)
+from reports.charts import bar_chart
+from reports.formatting import clip, mois, semaine
+
+
+@dataclass(frozen=True)
+class CapacityRow:
+    nom: str
+    capacite: Hours
+    engagees: Hours
+    engagees_quoi: str
+    restantes: Hours
+
+
+# A chart shows at most this many groups (the table beside it lists them all).
+CHART_GROUPS_MAX = 24
+
+
+def _periods_chart(periods: list[HeuresPeriode], label: Any, title: str) -> Any:
+    shown = periods[-CHART_GROUPS_MAX:]
+    if not any(p.heures for p in shown):
+        return None
+    return bar_chart([label(p.debut) for p in shown], [(title, [p.heures for p in shown])])
+
+
+def formation_context(data: FormationRapport) -> dict[str, Any]:
+    formation = data.formation
+    formateurs = {m.module_id: m.formateurs for m in data.formateurs_par_module}
+    blocs = [
+        {
+            "bloc": bloc,
+            "modules": [
+                {
+                    "module": module,
+                    "formateurs": formateurs.get(module.module_id, []),
+                    "a_attribuer": a_attribuer_module(module),
+                }
+                for module in bloc.modules
+            ],
+        }
+        for bloc in formation.blocs
+    ]
+    shown = formation.blocs[:CHART_GROUPS_MAX]
+    chart = None
+    if shown:
+        chart = bar_chart(
+            [clip(b.nom, 40) for b in shown],
+            [
+                ("Prévues", [b.heures for b in shown]),
+                ("Attribuées", [b.heures_deja_attribuees for b in shown]),
+                ("Réalisées", [b.heures_realisees_total for b in shown]),
+            ],
+        )
+    bloc_of = {m.module_id: b.nom for b in formation.blocs for m in b.modules}
+    return {
+        "titre": f"Rapport de formation — {clip(formation.nom, 120)}",
+        "data": data,
+        "formation": formation,
+        "blocs": blocs,
+        "chart": chart,
+        "chart_partial": len(formation.blocs) > CHART_GROUPS_MAX,
+        "a_attribuer": [
+            {"module": m, "bloc": bloc_of.get(m.module_id, "")} for m in data.modules_a_attribuer
+        ],
+        "heures_a_attribuer": sum(m.heures_restantes for m in data.modules_a_attribuer),
+    }
+
+
+def personne_context(data: PersonneRapport) -> dict[str, Any]:
+    personne = data.personne
+    capacity = [
+        CapacityRow(
+            "Formation",
+            personne.capacite_formation_h,
+            personne.heures_attribuees_formation,
+            "attribuées",
+            personne.heures_restantes_formation,
+        ),
+        CapacityRow(
+            "Agence",
+            personne.capacite_agence_h,
+            personne.heures_realisees_agence,
+            "réalisées",
+            personne.heures_restantes_agence,
+        ),
+        CapacityRow(
+            "Total",
+            personne.capacite_totale_h,
+            personne.heures_engagees_totales,
+            "engagées",
+            personne.heures_restantes_totales,
+        ),
+    ]
+    capacity_chart = bar_chart(
+        ["Formation", "Agence"],
+        [
+            ("Capacité", [row.capacite for row in capacity[:2]]),
+            ("Engagées", [row.engagees for row in capacity[:2]]),
+        ],
+        horizontal=True,
+        height=220,
+    )
+    return {
+        "titre": f"Rapport personne — {clip(personne.nom_prenom, 120)}",
+        "data": data,
+        "personne": personne,
+        "capacity": capacity,
+        "depassement": any(row.restantes < 0 for row in capacity),
+        "capacity_chart": capacity_chart,
+        "months_chart": _periods_chart(data.interventions_par_mois, mois, "Heures d'intervention"),
+        "months_partial": len(data.interventions_par_mois) > CHART_GROUPS_MAX,
+    }
+
+
+def projet_context(data: ProjetRapport) -> dict[str, Any]:
+    projet = data.projet
+    taches = [{"tache": t, "ecart": t.heures_realisees - t.estimation_h} for t in projet.taches]
+    shown = projet.taches[:CHART_GROUPS_MAX]
+    charge_chart = bar_chart(
+        ["Projet", *[clip(t.nom, 40) for t in shown]],
+        [
+            ("Estimée", [projet.charge_estimee_h, *[t.estimation_h for t in shown]]),
+            ("Réalisée", [projet.heures_realisees, *[t.heures_realisees for t in shown]]),
+        ],
+        horizontal=True,
+        height=min(160 + 34 * (len(shown) + 1), 760),
+    )
+    charge = projet.charge_estimee_h
+    return {
+        "titre": f"Rapport projet — {clip(projet.nom, 120)}",
+        "data": data,
+        "projet": projet,
+        "taches": taches,
+        "avancement_pct": round(projet.heures_realisees * 100 / charge, 1) if charge else None,
+        "charge_chart": charge_chart,
+        "taches_partial": len(projet.taches) > CHART_GROUPS_MAX,
+        "weeks_chart": _periods_chart(
+            data.interventions_par_semaine, semaine, "Heures d'intervention"
+        ),
+        "weeks_partial": len(data.interventions_par_semaine) > CHART_GROUPS_MAX,
+    }
