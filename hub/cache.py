@@ -1,6 +1,8 @@
 """Cache-aside for computed representations (seed section 8), with one invalidation per entity.
 
-Keys are `bridge:<entity>:<id>` (the `bridge:` part is the cache's key prefix). A Redis outage
+Keys are `bridge:<entity>:<id>` (the `bridge:` part is the cache's key prefix), and
+`bridge:<entity>:<id>:<part>` for other results built from the same rows (`part="rapport"`: the
+data of the entity's report); invalidating an entity drops all of them. A Redis outage
 makes every read a miss, served from Baserow: the caches ignore Redis errors, so reads degrade
 to uncached instead of failing.
 """
@@ -20,17 +22,22 @@ CACHE_TTLS = {"personne": 300, "projet": 300, "formation": 600}
 T = TypeVar("T")
 
 
-def cache_key(entity: str, row_id: int) -> str:
-    return f"{entity}:{row_id}"
+# The other results cached per entity row, dropped with it.
+CACHE_PARTS = ("rapport",)
 
 
-def cached(entity: str, row_id: int, load: Callable[[], T]) -> T:
-    key = cache_key(entity, row_id)
+def cache_key(entity: str, row_id: int, part: str | None = None) -> str:
+    return f"{entity}:{row_id}" if part is None else f"{entity}:{row_id}:{part}"
+
+
+def cached(entity: str, row_id: int, load: Callable[[], T], *, part: str | None = None) -> T:
+    key = cache_key(entity, row_id, part)
+    label = entity if part is None else f"{entity}_{part}"
     value = cache.get(key)
     if value is not None:
-        CACHE_HITS.labels(entity).inc()
+        CACHE_HITS.labels(label).inc()
         return value
-    CACHE_MISSES.labels(entity).inc()
+    CACHE_MISSES.labels(label).inc()
     value = load()
     cache.set(key, value, CACHE_TTLS[entity])
     return value
@@ -39,7 +46,8 @@ def cached(entity: str, row_id: int, load: Callable[[], T]) -> T:
 def _invalidate(entity: str, row_ids: Any) -> None:
     ids = [row_ids] if isinstance(row_ids, int) else list(row_ids)
     if ids:
-        cache.delete_many([cache_key(entity, row_id) for row_id in ids])
+        parts = (None, *CACHE_PARTS)
+        cache.delete_many([cache_key(entity, row_id, part) for row_id in ids for part in parts])
 
 
 def cache_invalidate_personne(*personne_ids: int) -> None:

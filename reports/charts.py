@@ -40,13 +40,15 @@ LABEL_LIMIT = 28
 
 
 def bar_chart(
+    name: str,
     labels: Sequence[str],
     series: Sequence[tuple[str, Sequence[float | int]]],
     *,
     horizontal: bool = False,
     height: int = 300,
 ) -> SafeString:
-    """Grouped bars: one group per label, one bar per series (values in hours)."""
+    """Grouped bars: one group per label, one bar per series (values in hours). `name` makes
+    the chart's element ids unique in its document (and its output reproducible)."""
     chart_class = pygal.HorizontalBar if horizontal else pygal.Bar
     chart = chart_class(
         width=720,
@@ -72,8 +74,10 @@ def bar_chart(
     )
     # pygal draws a horizontal chart's first group at the bottom: reverse, to read top-down.
     order = (lambda items: list(items)[::-1]) if horizontal else list
+    chart.uuid = name  # pygal's own default is a random id per chart
     chart.x_labels = order(label or "—" for label in labels)
     for name, values in series:
         chart.add(name, order(float(v) for v in values))
     # pygal's own output, built with an XML serializer: every label is escaped.
-    return mark_safe(chart.render(is_unicode=True))  # noqa: S308
+    svg = chart.render(is_unicode=True).replace('id="activate-serie-', f'id="{name}-serie-')
+    return mark_safe(svg)  # noqa: S308

@@ -30,11 +30,11 @@ class CapacityRow:
 CHART_GROUPS_MAX = 24
 
 
-def _periods_chart(periods: list[HeuresPeriode], label: Any, title: str) -> Any:
+def _periods_chart(name: str, periods: list[HeuresPeriode], label: Any, title: str) -> Any:
     shown = periods[-CHART_GROUPS_MAX:]
     if not any(p.heures for p in shown):
         return None
-    return bar_chart([label(p.debut) for p in shown], [(title, [p.heures for p in shown])])
+    return bar_chart(name, [label(p.debut) for p in shown], [(title, [p.heures for p in shown])])
 
 
 def formation_context(data: FormationRapport) -> dict[str, Any]:
@@ -58,6 +58,7 @@ def formation_context(data: FormationRapport) -> dict[str, Any]:
     chart = None
     if shown:
         chart = bar_chart(
+            "blocs",
             [clip(b.nom, 40) for b in shown],
             [
                 ("Prévues", [b.heures for b in shown]),
@@ -106,6 +107,7 @@ def personne_context(data: PersonneRapport) -> dict[str, Any]:
         ),
     ]
     capacity_chart = bar_chart(
+        "capacite",
         ["Formation", "Agence"],
         [
             ("Capacité", [row.capacite for row in capacity[:2]]),
@@ -121,7 +123,9 @@ def personne_context(data: PersonneRapport) -> dict[str, Any]:
         "capacity": capacity,
         "depassement": any(row.restantes < 0 for row in capacity),
         "capacity_chart": capacity_chart,
-        "months_chart": _periods_chart(data.interventions_par_mois, mois, "Heures d'intervention"),
+        "months_chart": _periods_chart(
+            "mois", data.interventions_par_mois, mois, "Heures d'intervention"
+        ),
         "months_partial": len(data.interventions_par_mois) > CHART_GROUPS_MAX,
     }
 
@@ -131,6 +135,7 @@ def projet_context(data: ProjetRapport) -> dict[str, Any]:
     taches = [{"tache": t, "ecart": t.heures_realisees - t.estimation_h} for t in projet.taches]
     shown = projet.taches[:CHART_GROUPS_MAX]
     charge_chart = bar_chart(
+        "charge",
         ["Projet", *[clip(t.nom, 40) for t in shown]],
         [
             ("Estimée", [projet.charge_estimee_h, *[t.estimation_h for t in shown]]),
@@ -149,7 +154,7 @@ def projet_context(data: ProjetRapport) -> dict[str, Any]:
         "charge_chart": charge_chart,
         "taches_partial": len(projet.taches) > CHART_GROUPS_MAX,
         "weeks_chart": _periods_chart(
-            data.interventions_par_semaine, semaine, "Heures d'intervention"
+            "semaines", data.interventions_par_semaine, semaine, "Heures d'intervention"
         ),
         "weeks_partial": len(data.interventions_par_semaine) > CHART_GROUPS_MAX,
     }

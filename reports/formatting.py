@@ -56,6 +56,11 @@ def date_longue(value: date | None) -> str:
     return NOTHING if value is None else format_date(value, format="long", locale=LOCALE)
 
 
+def date_courte(value: date | None) -> str:
+    """2026-12-01 → "1 déc. 2026" (table cells)."""
+    return NOTHING if value is None else format_date(value, format="medium", locale=LOCALE)
+
+
 def mois(value: date) -> str:
     """2026-12-01 → "décembre 2026"."""
     return format_date(value, format="LLLL y", locale=LOCALE)

@@ -1,20 +1,19 @@
 """Reports (seed section 6.6): a formation, a personne or a projet as a PDF, or as the same
 document in HTML. Every door (REST, `manage.py rapport`, MCP) calls `rapport_generer`.
 
-The data comes fresh from Baserow through the application layer's report selectors
-(`hub.selectors.rapports`), which share their loads with the read API: the totals printed are the
-API's. The rendered bytes are cached under a hash of that data, the format and the version of the
-templates and code that draw it, so an unchanged report costs the Baserow reads and a cache hit,
-and a change in Baserow (a new hash) is never hidden. The ETag is that hash: a client holding it
-gets a 304 without anything being rendered.
+The data comes from the application layer's report selectors (`hub.selectors.rapports`), which
+share their loads and their cache with the read API: the totals printed are the API's, and the
+webhooks that refresh the API refresh the reports. The rendered bytes are cached under a hash of
+that data, the format and the version of the templates and code that draw it, so an unchanged
+report costs two cache reads, and changed data (a new hash) is never hidden behind an old
+document. The ETag is that hash: a client holding it gets a 304 without anything being rendered.
 """
 
 import hashlib
-import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -121,10 +120,10 @@ def rapport_generer(
     format: RapportFormat | str | None = None,
     if_none_match: str | None = None,
 ) -> Rapport:
-    """Render the report of one formation, personne or projet, as PDF or HTML: its data is read
-    fresh from Baserow (the same loads as the read API), and the rendered bytes are reused while
-    that data and the templates stay the same. 404 for an unknown id; 502 when Baserow fails
-    (nothing is rendered from partial data)."""
+    """Render the report of one formation, personne or projet, as PDF or HTML: its data is what
+    the read API serves (same loads, same cache), and the rendered bytes are reused while that
+    data and the templates stay the same. 404 for an unknown id; 502 when Baserow fails (nothing
+    is rendered from partial data)."""
     kind = RapportKind(kind)
     fmt = rapport_format_parse(None if format is None else str(format))
     spec = SPECS[kind]
@@ -174,10 +173,9 @@ def _render(kind: RapportKind, fmt: RapportFormat, spec: _Spec, data: Any) -> by
 
 
 def _digest(kind: RapportKind, fmt: RapportFormat, data: Any) -> str:
-    content = asdict(data)
-    content.pop("donnees_lues_le")  # when it was read is not what it says
-    payload = json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)
-    parts = (template_version(), kind.value, fmt.value, payload)
+    """What a rendered document depends on: its data (the selector's `empreinte`, a hash of the
+    content), its kind and format, and the templates and code that draw it."""
+    parts = (template_version(), kind.value, fmt.value, data.empreinte)
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

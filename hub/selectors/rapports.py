@@ -1,22 +1,28 @@
 """What the reports show (seed section 6.6): a formation, a personne or a projet with everything
-its report prints, read fresh from Baserow.
+its report prints.
 
 Each is built by the same load as the read API's selector (`formation_detail_load`,
 `personne_load`, `projet_detail_load`), so a report's totals are the API's totals for the same
 data; the rest (formateurs, months, weeks, projets worked on) is derived from the rows that load
-already fetched, plus the few rows it links to. Never cached: the report service keys its
-rendered bytes by a hash of this data, so a change in Baserow is never hidden by a cache.
+already fetched, plus the few rows it links to. Cache-aside like the API (`hub.cache`, part
+"rapport"): the webhooks that invalidate a formation, a personne or a projet drop its report data
+too, so a warm report costs no Baserow call. Each carries `empreinte`, a hash of its content:
+the report service keys rendered documents by it.
 """
 
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import TypeVar
 
 from django.utils import timezone
 
 from domain.entities import CANCELLED, Intervention, Link
+from hub.cache import cached
 from hub.repository import Repository
 from hub.representations import (
     AttributionRepr,
@@ -67,7 +73,8 @@ class FormationRapport:
     formateurs: list[HeuresPersonne]  # by hours attributed, most first
     modules_a_attribuer: list[ModuleRepr]
     avancement_pct: Hours | None  # heures réalisées / heures prévues; None without hours
-    donnees_lues_le: datetime
+    donnees_lues_le: datetime  # when these rows were read from Baserow
+    empreinte: str = ""  # a hash of everything above but the reading time
 
 
 @dataclass(frozen=True)
@@ -98,7 +105,8 @@ class PersonneRapport:
     interventions_par_mois: list[HeuresPeriode]
     interventions_sans_date: Hours
     projets: list[ProjetHeures]  # by hours, most first
-    donnees_lues_le: datetime
+    donnees_lues_le: datetime  # when these rows were read from Baserow
+    empreinte: str = ""  # a hash of everything above but the reading time
 
 
 @dataclass(frozen=True)
@@ -116,15 +124,56 @@ class ProjetRapport:
     interventions_par_semaine: list[HeuresPeriode]
     interventions_sans_date: Hours
     personnes: list[HeuresIntervenant]  # by hours, most first
-    donnees_lues_le: datetime
+    donnees_lues_le: datetime  # when these rows were read from Baserow
+    empreinte: str = ""  # a hash of everything above but the reading time
 
 
 def _ref(link: Link) -> PersonneRef:
     return PersonneRef(personne_id=link.id, nom_prenom=link.value)
 
 
+R = TypeVar("R", FormationRapport, PersonneRapport, ProjetRapport)
+
+
+def _fingerprinted(data: R) -> R:
+    content = asdict(data)
+    del content["donnees_lues_le"], content["empreinte"]
+    payload = json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)
+    return replace(data, empreinte=hashlib.sha256(payload.encode()).hexdigest())
+
+
 def formation_rapport(*, formation_id: int) -> FormationRapport:
-    """4 requests (formation, blocs, modules, attributions)."""
+    """4 requests on a miss (formation, blocs, modules, attributions); 0 on a cache hit."""
+    return cached(
+        "formation",
+        formation_id,
+        lambda: _fingerprinted(_formation_rapport_load(formation_id)),
+        part="rapport",
+    )
+
+
+def personne_rapport(*, personne_id: int) -> PersonneRapport:
+    """On a miss, 3 requests (personne, attributions, interventions), then the rows they link
+    to: the modules and their blocs (for the formation), the tâches and their projets (for the
+    statut), see `Repository.rows_by_id`; 0 on a cache hit. The names and statuts of those linked
+    rows follow the personne's invalidation, not their own: they may lag by the cache's lifetime
+    (CACHE_TTLS, 5 minutes)."""
+    return cached(
+        "personne",
+        personne_id,
+        lambda: _fingerprinted(_personne_rapport_load(personne_id)),
+        part="rapport",
+    )
+
+
+def projet_rapport(*, projet_id: int) -> ProjetRapport:
+    """3 requests on a miss (projet, tâches, interventions); 0 on a cache hit."""
+    return cached(
+        "projet", projet_id, lambda: _fingerprinted(_projet_rapport_load(projet_id)), part="rapport"
+    )
+
+
+def _formation_rapport_load(formation_id: int) -> FormationRapport:
     detail, attributions = formation_detail_load(repo=Repository(), formation_id=formation_id)
     live = [a for a in attributions if a.statut != CANCELLED and a.personne is not None]
     names: dict[int, set[Link]] = defaultdict(set)
@@ -162,10 +211,7 @@ def formation_rapport(*, formation_id: int) -> FormationRapport:
     )
 
 
-def personne_rapport(*, personne_id: int) -> PersonneRapport:
-    """3 requests (personne, attributions, interventions), then the rows they link to: the
-    modules and their blocs (for the formation), the tâches and their projets (for the statut);
-    see `Repository.rows_by_id` for what each costs."""
+def _personne_rapport_load(personne_id: int) -> PersonneRapport:
     repo = Repository()
     personne, attributions, interventions = personne_load(repo=repo, personne_id=personne_id)
     modules = repo.rows_by_id("module", (a.module.id for a in attributions if a.module))
@@ -222,8 +268,7 @@ def _projets_worked_on(repo: Repository, interventions: list[Intervention]) -> l
     return sorted(items, key=lambda p: (-p.heures, p.projet.nom, p.projet.projet_id))
 
 
-def projet_rapport(*, projet_id: int) -> ProjetRapport:
-    """3 requests (projet, tâches, interventions)."""
+def _projet_rapport_load(projet_id: int) -> ProjetRapport:
     detail, interventions = projet_detail_load(repo=Repository(), projet_id=projet_id)
     valid = [i for i in interventions if i.statut != CANCELLED]
     hours: dict[Link, Decimal] = defaultdict(Decimal)

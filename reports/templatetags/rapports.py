@@ -7,7 +7,9 @@ from reports import formatting
 
 register = template.Library()
 
-for _name in ("nombre", "heures", "pourcentage", "date_longue", "mois", "semaine", "date_heure"):
+FILTERS = (
+    "nombre", "heures", "pourcentage", "date_longue", "date_courte", "mois", "semaine",
+    "date_heure", "statut", "clip",
+)  # fmt: skip
+for _name in FILTERS:
     register.filter(_name, getattr(formatting, _name))
-register.filter("statut", formatting.statut)
-register.filter("clip", formatting.clip)
