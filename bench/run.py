@@ -216,7 +216,7 @@ def main() -> None:
     }
     subprocess.run([sys.executable, str(ROOT / "bench" / "sync_e2e.py")], env=e2e_env, check=True)
     reports_env = {**e2e_env, "RATE_LIMIT_PDF": "100000000/m"}
-    report_bench = [sys.executable, str(ROOT / "bench" / "reports.py")]
+    report_bench = [sys.executable, str(ROOT / "bench" / "report_render.py")]
     subprocess.run(report_bench, env=reports_env, check=True)
     print("\nFull sync on the doubles (streamed 200 rows at a time, batch write-backs):")
     for count in (2500, 10000):

@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,11 @@ def median_ms(
 
 def seed(connection: Any) -> tuple[int, int]:
     """A formation of 50 modules and a personne with 200 attributions; their ids."""
-    client, table = connection.client, lambda entity: connection.mapping.table(entity).table_id
+    client = connection.client
+
+    def table(entity: str) -> int:
+        return int(connection.mapping.table(entity).table_id)
+
     formation = client.create_row(
         table("formation"),
         {"nom": "Bench 50 modules", "code": "B50", "statut": "en_cours",
@@ -142,16 +147,13 @@ def main() -> None:
     print(f"{'report':<30}{'fmt':>5}{'cold ms':>9}{'cached ms':>11}{'HTTP cached ms':>16}"
           f"{'pages/bytes':>13}{'target':>14}")  # fmt: skip
     for label, kind, row_id, fmt, target_ms in cases:
-        cold = median_ms(
-            lambda k=kind, r=row_id, f=fmt: rapport_generer(kind=k, row_id=r, format=f), RUNS, clear
-        )
-        cached = median_ms(
-            lambda k=kind, r=row_id, f=fmt: rapport_generer(kind=k, row_id=r, format=f), RUNS
-        )
+        render = partial(rapport_generer, kind=kind, row_id=row_id, format=fmt)
+        cold = median_ms(render, RUNS, clear)
+        cached = median_ms(render, RUNS)
         url = f"/api/v1/rapports/{kind}/{row_id}?format={fmt}"
         answer = http.get(url)
         assert answer.status_code == 200, answer.content[:300]
-        via_http = median_ms(lambda u=url: http.get(u), RUNS)
+        via_http = median_ms(partial(http.get, url), RUNS)
         body = answer.content
         pages = f"{len(PdfReader(io.BytesIO(body)).pages)}p/" if fmt == "pdf" else ""
         size = f"{pages}{len(body) // 1024}K"
