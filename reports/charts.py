@@ -17,8 +17,10 @@ from pygal.style import Style  # noqa: E402
 
 from reports.formatting import nombre  # noqa: E402
 
-# The document's palette (rapport.css): blue for what is planned, green for what is done.
+# The document's palette (rapport.css): light blue for what is planned, blue for what is
+# committed, green for what is done.
 COLORS = ("#9fb7e8", "#2f6fde", "#2f9e6e", "#d9822b")
+DONE = ("#2f9e6e",)
 STYLE = Style(
     font_family="DejaVu Sans, sans-serif",
     background="#ffffff",
@@ -46,6 +48,7 @@ def bar_chart(
     *,
     horizontal: bool = False,
     height: int = 300,
+    colors: Sequence[str] = COLORS,
 ) -> SafeString:
     """Grouped bars: one group per label, one bar per series (values in hours). `name` makes
     the chart's element ids unique in its document (and its output reproducible)."""
@@ -53,7 +56,7 @@ def bar_chart(
     chart = chart_class(
         width=720,
         height=height,
-        style=STYLE,
+        style=Style(**{**STYLE.to_dict(), "colors": tuple(colors)}),
         js=[],  # pygal's default loads a script from the web
         disable_xml_declaration=True,
         explicit_size=False,

@@ -2,7 +2,9 @@
 charts. Nothing is computed here that the data does not hold, except presentation (an écart, a
 chart's series)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from hub.representations import Hours
@@ -13,7 +15,7 @@ from hub.selectors.rapports import (
     ProjetRapport,
     a_attribuer_module,
 )
-from reports.charts import bar_chart
+from reports.charts import COLORS, DONE, bar_chart
 from reports.formatting import clip, mois, semaine
 
 
@@ -30,11 +32,32 @@ class CapacityRow:
 CHART_GROUPS_MAX = 24
 
 
-def _periods_chart(name: str, periods: list[HeuresPeriode], label: Any, title: str) -> Any:
+def _periods(
+    name: str,
+    periods: list[HeuresPeriode],
+    label: Callable[[date], str],
+    unit: str,
+    sans_date: Hours,
+    total: Hours,
+) -> dict[str, Any]:
+    """Hours per month or week: a chart of the latest periods and a table of all of them."""
     shown = periods[-CHART_GROUPS_MAX:]
-    if not any(p.heures for p in shown):
-        return None
-    return bar_chart(name, [label(p.debut) for p in shown], [(title, [p.heures for p in shown])])
+    chart = None
+    if any(p.heures for p in shown):
+        chart = bar_chart(
+            name,
+            [label(p.debut) for p in shown],
+            [("Heures", [p.heures for p in shown])],
+            colors=DONE,
+        )
+    return {
+        "unit": unit,
+        "chart": chart,
+        "partial": len(periods) > CHART_GROUPS_MAX,
+        "rows": [(label(p.debut), p.heures) for p in periods],
+        "sans_date": sans_date,
+        "total": total,
+    }
 
 
 def formation_context(data: FormationRapport) -> dict[str, Any]:
@@ -123,10 +146,14 @@ def personne_context(data: PersonneRapport) -> dict[str, Any]:
         "capacity": capacity,
         "depassement": any(row.restantes < 0 for row in capacity),
         "capacity_chart": capacity_chart,
-        "months_chart": _periods_chart(
-            "mois", data.interventions_par_mois, mois, "Heures d'intervention"
+        "periodes": _periods(
+            "mois",
+            data.interventions_par_mois,
+            mois,
+            "mois",
+            data.interventions_sans_date,
+            personne.heures_realisees_agence,
         ),
-        "months_partial": len(data.interventions_par_mois) > CHART_GROUPS_MAX,
     }
 
 
@@ -143,6 +170,7 @@ def projet_context(data: ProjetRapport) -> dict[str, Any]:
         ],
         horizontal=True,
         height=min(160 + 34 * (len(shown) + 1), 760),
+        colors=(COLORS[0], COLORS[2]),
     )
     charge = projet.charge_estimee_h
     return {
@@ -153,8 +181,12 @@ def projet_context(data: ProjetRapport) -> dict[str, Any]:
         "avancement_pct": round(projet.heures_realisees * 100 / charge, 1) if charge else None,
         "charge_chart": charge_chart,
         "taches_partial": len(projet.taches) > CHART_GROUPS_MAX,
-        "weeks_chart": _periods_chart(
-            "semaines", data.interventions_par_semaine, semaine, "Heures d'intervention"
+        "periodes": _periods(
+            "semaines",
+            data.interventions_par_semaine,
+            semaine,
+            "semaine",
+            data.interventions_sans_date,
+            projet.heures_realisees,
         ),
-        "weeks_partial": len(data.interventions_par_semaine) > CHART_GROUPS_MAX,
     }

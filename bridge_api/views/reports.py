@@ -6,10 +6,17 @@ answers 304 without rendering. Reports have their own rate class, `pdf` (RATE_LI
 minute per token by default). Errors are JSON in the envelope, whatever the Accept header.
 """
 
+from typing import Any
+
 from csp.constants import UNSAFE_INLINE
 from django.http import HttpResponse, HttpResponseNotModified
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -37,7 +44,7 @@ IF_NONE_MATCH = OpenApiParameter(
 BAD_FORMAT = error("VALIDATION_ERROR: `format` is neither `pdf` nor `html`.")
 
 
-def _report_schema(kind: RapportKind, what: str) -> dict[str, object]:
+def _report_schema(kind: RapportKind, what: str) -> dict[str, Any]:
     return {
         "operation_id": f"rapports_{kind.value}",
         "summary": f"The report of a {kind.value} ({what}), PDF or HTML",
@@ -89,28 +96,19 @@ class RapportApi(APIView):
         return response
 
 
+@extend_schema_view(get=extend_schema(**_report_schema(RapportKind.FORMATION, "hours, formateurs")))
 class RapportFormationApi(RapportApi):
     required_scope = Scope.READ_FORMATIONS
     kind = RapportKind.FORMATION
 
-    @extend_schema(**_report_schema(RapportKind.FORMATION, "hours by bloc and module, formateurs"))  # type: ignore[arg-type]
-    def get(self, request: Request, pk: int) -> HttpResponse:
-        return super().get(request, pk)
 
-
+@extend_schema_view(get=extend_schema(**_report_schema(RapportKind.PERSONNE, "capacity, work")))
 class RapportPersonneApi(RapportApi):
     required_scope = Scope.READ_PERSONNES
     kind = RapportKind.PERSONNE
 
-    @extend_schema(**_report_schema(RapportKind.PERSONNE, "capacity, attributions, interventions"))  # type: ignore[arg-type]
-    def get(self, request: Request, pk: int) -> HttpResponse:
-        return super().get(request, pk)
 
-
+@extend_schema_view(get=extend_schema(**_report_schema(RapportKind.PROJET, "charge, tâches")))
 class RapportProjetApi(RapportApi):
     required_scope = Scope.READ_PROJETS
     kind = RapportKind.PROJET
-
-    @extend_schema(**_report_schema(RapportKind.PROJET, "charge, tâches, interventions by week"))  # type: ignore[arg-type]
-    def get(self, request: Request, pk: int) -> HttpResponse:
-        return super().get(request, pk)
