@@ -43,6 +43,12 @@ def cached(entity: str, row_id: int, load: Callable[[], T], *, part: str | None 
     return value
 
 
+def cache_put(entity: str, row_id: int, value: Any) -> None:
+    """Store a representation loaded along with something else (a report's data), so the two
+    answer from the same reading of Baserow."""
+    cache.set(cache_key(entity, row_id), value, CACHE_TTLS[entity])
+
+
 def _invalidate(entity: str, row_ids: Any) -> None:
     ids = [row_ids] if isinstance(row_ids, int) else list(row_ids)
     if ids:

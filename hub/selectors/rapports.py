@@ -6,8 +6,9 @@ Each is built by the same load as the read API's selector (`formation_detail_loa
 data; the rest (formateurs, months, weeks, projets worked on) is derived from the rows that load
 already fetched, plus the few rows it links to. Cache-aside like the API (`hub.cache`, part
 "rapport"): the webhooks that invalidate a formation, a personne or a projet drop its report data
-too, so a warm report costs no Baserow call. Each carries `empreinte`, a hash of its content:
-the report service keys rendered documents by it.
+too, so a warm report costs no Baserow call; a miss also stores the API's representation from the
+same reading, so the report and the API answer alike. Each carries `empreinte`, a hash of its
+content: the report service keys rendered documents by it.
 """
 
 import hashlib
@@ -22,7 +23,7 @@ from typing import TypeVar
 from django.utils import timezone
 
 from domain.entities import CANCELLED, Intervention, Link
-from hub.cache import cached
+from hub.cache import cache_put, cached
 from hub.repository import Repository
 from hub.representations import (
     AttributionRepr,
@@ -175,6 +176,7 @@ def projet_rapport(*, projet_id: int) -> ProjetRapport:
 
 def _formation_rapport_load(formation_id: int) -> FormationRapport:
     detail, attributions = formation_detail_load(repo=Repository(), formation_id=formation_id)
+    cache_put("formation", formation_id, detail)  # the API answers from the same reading
     live = [a for a in attributions if a.statut != CANCELLED and a.personne is not None]
     names: dict[int, set[Link]] = defaultdict(set)
     hours: dict[Link, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
@@ -214,6 +216,7 @@ def _formation_rapport_load(formation_id: int) -> FormationRapport:
 def _personne_rapport_load(personne_id: int) -> PersonneRapport:
     repo = Repository()
     personne, attributions, interventions = personne_load(repo=repo, personne_id=personne_id)
+    cache_put("personne", personne_id, personne)  # the API answers from the same reading
     modules = repo.rows_by_id("module", (a.module.id for a in attributions if a.module))
     blocs = repo.rows_by_id("bloc", (m.bloc.id for m in modules.values() if m.bloc))
     formation_of_module: dict[int, FormationRef] = {}
@@ -270,6 +273,7 @@ def _projets_worked_on(repo: Repository, interventions: list[Intervention]) -> l
 
 def _projet_rapport_load(projet_id: int) -> ProjetRapport:
     detail, interventions = projet_detail_load(repo=Repository(), projet_id=projet_id)
+    cache_put("projet", projet_id, detail)  # the API answers from the same reading
     valid = [i for i in interventions if i.statut != CANCELLED]
     hours: dict[Link, Decimal] = defaultdict(Decimal)
     count: dict[Link, int] = defaultdict(int)

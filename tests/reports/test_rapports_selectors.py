@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 
+from hub.cache import cache_invalidate_formation
 from hub.selectors.formations import formation_retrieve
 from hub.selectors.personnes import personne_retrieve
 from hub.selectors.projets import projet_retrieve
@@ -65,21 +66,40 @@ def test_projet_rapport_holds_the_read_representation(demo_baserow):
         assert projet_rapport(projet_id=projet_id).projet == projet_retrieve(projet_id=projet_id)
 
 
-def test_report_is_read_fresh_not_from_the_read_cache(demo_baserow):
-    before = formation_retrieve(formation_id=1)  # now cached
+def test_report_data_is_cached_with_its_entity_and_dropped_with_it(demo_baserow, fake):
+    first = formation_rapport(formation_id=1)
+    fake.calls.clear()
+    assert formation_rapport(formation_id=1) == first  # warm: no Baserow call
+    assert fake.count(path_prefix=ROWS) == 0
+
     table = demo_baserow.mapping.table("module").table_id
     demo_baserow.client.update_row(table, 1, {"heures": 71})
+    cache_invalidate_formation(1)  # what the module webhook's handler does
 
-    assert formation_rapport(formation_id=1).formation.heures == before.heures + 1
+    changed = formation_rapport(formation_id=1)
+    assert changed.formation.heures == first.formation.heures + 1
+    assert changed.formation == formation_retrieve(formation_id=1)
+    assert changed.empreinte != first.empreinte
+    assert len(changed.empreinte) == 64
+
+
+def test_the_fingerprint_ignores_the_reading_time(demo_baserow):
+    first = formation_rapport(formation_id=1)
+    cache_invalidate_formation(1)
+    again = formation_rapport(formation_id=1)
+    assert again.donnees_lues_le > first.donnees_lues_le
+    assert again.empreinte == first.empreinte
 
 
 def test_formation_rapport_costs_four_requests(fake):
+    cache.clear()
     fake.calls.clear()
     formation_rapport(formation_id=1)
     assert fake.count(path_prefix=ROWS) == 4
 
 
 def test_projet_rapport_costs_three_requests(fake):
+    cache.clear()
     fake.calls.clear()
     projet_rapport(projet_id=1)
     assert fake.count(path_prefix=ROWS) == 3

@@ -8,6 +8,7 @@ import django_ratelimit.core
 import pytest
 from django.core.cache import caches
 
+from hub.cache import cache_invalidate_formation, cache_invalidate_projet
 from reports import services
 from reports.services import rapport_generer
 from tests.reports.support import REPORTS, pages_text, spaces
@@ -214,6 +215,11 @@ def test_a_change_in_baserow_gives_a_new_etag_and_the_new_number(reader, demo_ba
 
     table = demo_baserow.mapping.table("module").table_id
     demo_baserow.client.update_row(table, 1, {"heures": 75})  # HTML & CSS: 70 h → 75 h
+    # Until its webhook arrives, the report says what the read API says (same cache):
+    unchanged = reader.get(FORMATION, {"format": "html"}, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert unchanged.status_code == 304
+    assert reader.get("/api/v1/formations/1").json()["data"]["heures"] == 427
+    cache_invalidate_formation(1)  # what the module webhook's handler does (sync/handlers.py)
 
     response = reader.get(FORMATION, {"format": "html"}, HTTP_IF_NONE_MATCH=first["ETag"])
 
@@ -229,6 +235,7 @@ def test_a_change_in_baserow_shows_in_the_pdf(reader, demo_baserow):
     first = reader.get(f"{REPORTS}/projet/1")
     table = demo_baserow.mapping.table("projet").table_id
     demo_baserow.client.update_row(table, 1, {"charge_estimee_h": 1234.5})
+    cache_invalidate_projet(1)  # what the projet webhook's handler does (sync/handlers.py)
 
     second = reader.get(f"{REPORTS}/projet/1")
 

@@ -87,12 +87,6 @@ def test_html_loads_nothing_remote(reader, kind):
     assert "@import" not in demo_report(reader, kind, DEMO_ROWS[kind], "html").content.decode()
 
 
-@pytest.mark.xfail(
-    reason="BUG: reports/charts.py bar_chart() passes js=[] but pygal 3 still writes its config "
-    "<script type='text/javascript'> into every chart's <defs> (pygal/svg.py add_scripts), so the "
-    "HTML twin carries inline scripts the CSP then blocks",
-    strict=True,
-)
 @pytest.mark.parametrize("kind", KINDS)
 def test_html_has_no_script(reader, kind):
     body = demo_report(reader, kind, DEMO_ROWS[kind], "html").content.decode()

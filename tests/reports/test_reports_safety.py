@@ -168,7 +168,7 @@ def test_hostile_pdfs_are_valid_short_and_never_fetch(reader, hostile, server, c
     assert "Dépassement" in personne
     assert "RESTE FORMATION\n-40 h" in personne
     assert "RESTE AGENCE\n-4 h" in personne
-    assert "31décembre9999" in squeeze(personne)  # the attribution's start
+    assert "31déc.9999" in squeeze(personne)  # the attribution's start
     assert "janvier 1" in personne
     assert "décembre 9999" in personne
     assert "Dont sans date : 1 h." in personne
