@@ -131,7 +131,7 @@ def test_pdf_is_tagged_titled_and_french(reader, kind):
     assert document.metadata.author == "Formation Hub Bridge"
     assert catalog["/Lang"] == "fr"
     assert catalog["/MarkInfo"]["/Marked"].value is True
-    assert "/StructTreeRoot" in catalog
+    assert "/StructTreeRoot" in catalog  # type: ignore[operator]
     assert catalog["/ViewerPreferences"]["/DisplayDocTitle"].value is True
 
 

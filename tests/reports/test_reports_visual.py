@@ -49,7 +49,17 @@ def first_page_gray(pdf: bytes, tmp_path) -> tuple[int, int, bytes]:
     source = tmp_path / "report.pdf"
     source.write_bytes(pdf)
     result = subprocess.run(
-        [shutil.which("pdftoppm"), "-r", str(DPI), "-f", "1", "-l", "1", "-gray", str(source)],
+        [
+            shutil.which("pdftoppm") or "pdftoppm",
+            "-r",
+            str(DPI),
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-gray",
+            str(source),
+        ],
         capture_output=True,
         check=True,
         timeout=30,
