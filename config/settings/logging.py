@@ -38,5 +38,9 @@ LOGGING = {
         # One "Task … succeeded" line per task run (every 30 s for the relay alone); outcomes
         # and durations are in the metrics (bridge_celery_tasks_total). Failures still log.
         "celery.app.trace": {"level": env.str("LOG_LEVEL_CELERY_TASKS", default="WARNING")},
+        # Seven "Step n - …" lines per PDF; a report's render is in report_render_seconds.
+        "weasyprint.progress": {"level": "WARNING"},
+        # fontTools logs each table it subsets while WeasyPrint embeds a font.
+        "fontTools": {"level": "WARNING"},
     },
 }
