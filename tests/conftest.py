@@ -1,5 +1,5 @@
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -18,6 +18,22 @@ def _configured_log_level() -> None:
     """Each test logs at the configured level (INFO, as production), even after a test changed
     the root logger's (Celery's test worker sets it to its own level and leaves it there)."""
     logging.getLogger().setLevel(settings.LOG_LEVEL)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_flush_of_the_shared_redis() -> Iterator[None]:
+    """`cache.clear()` on Redis is FLUSHDB: it would wipe every xdist worker's keys (another
+    worker's rate-limit counters in the middle of its test). Tests use `delete_pattern("*")`,
+    which stays inside this worker's key prefix."""
+    from django_redis.cache import RedisCache
+
+    def refuse(self: RedisCache) -> None:
+        raise AssertionError("cache.clear() flushes every worker's keys: use delete_pattern('*')")
+
+    original = RedisCache.clear
+    RedisCache.clear = refuse
+    yield
+    RedisCache.clear = original
 
 
 @pytest.fixture(autouse=True)
