@@ -25,11 +25,23 @@ def _iter_patterns(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str,
             yield prefix + str(entry.pattern), entry
 
 
+# Routes a browser loads without a token (cards framed in Docmost, full pages): their views must
+# check a signed URL (`signed_url_guard`, embeds.views.CardView).
+SIGNED_URL_ROUTES = ("cards/", "pages/")
+
+
 def undeclared_views() -> list[str]:
-    """Routes served by a DRF view that does not declare `required_scope`."""
+    """Routes served by a DRF view that does not declare `required_scope`, and card or page
+    routes whose view has no signed-URL guard."""
     missing = []
     for route, pattern in _iter_patterns(get_resolver().url_patterns):
         view_class = getattr(pattern.callback, "cls", None)
+        if route.startswith(SIGNED_URL_ROUTES):
+            guarded = getattr(pattern.callback, "view_class", None)
+            if getattr(guarded, "signed_url_guard", False) is not True:
+                name = getattr(guarded or pattern.callback, "__qualname__", "a function view")
+                missing.append(f"{route} ({name}: no signed-URL guard)")
+            continue
         if view_class is None or not issubclass(view_class, APIView):
             continue  # not a DRF view (the admin protects itself; the 404 catch-all is public)
         if not isinstance(getattr(view_class, "required_scope", None), Scope | Access):
@@ -43,7 +55,8 @@ def check_views_declare_scope(**_kwargs: Any) -> list[checks.CheckMessage]:
         checks.Error(
             f"View for route {route} does not declare `required_scope`.",
             hint="Set required_scope to a tokens.scopes.Scope, or Access.PUBLIC / "
-            "Access.AUTHENTICATED.",
+            "Access.AUTHENTICATED; a card or page view derives from embeds.views.CardView "
+            "(signed_url_guard).",
             id="bridge.E001",
         )
         for route in undeclared_views()

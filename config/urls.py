@@ -9,6 +9,7 @@ from bridge_api.views import ops
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("cards/", include("embeds.urls")),
     path("api/health", ops.HealthApi.as_view(), name="health"),
     path("api/ready", ops.ReadyApi.as_view(), name="ready"),
     path("api/metrics", ops.MetricsApi.as_view(), name="metrics"),

@@ -8,12 +8,12 @@ from datetime import date
 from typing import Any
 
 from hub.representations import Hours
+from hub.selectors.formations import is_a_attribuer
 from hub.selectors.rapports import (
     FormationRapport,
     HeuresPeriode,
     PersonneRapport,
     ProjetRapport,
-    a_attribuer_module,
 )
 from reports.charts import COLORS, DONE, bar_chart
 from reports.formatting import clip, mois, semaine
@@ -70,7 +70,7 @@ def formation_context(data: FormationRapport) -> dict[str, Any]:
                 {
                     "module": module,
                     "formateurs": formateurs.get(module.module_id, []),
-                    "a_attribuer": a_attribuer_module(module),
+                    "a_attribuer": is_a_attribuer(module),
                 }
                 for module in bloc.modules
             ],

@@ -4,7 +4,16 @@ import ast
 
 from tests.test_settings import ROOT, run_python
 
-PRODUCT_PACKAGES = ("domain", "integrations", "hub", "tokens", "sync", "bridge_api", "reports")
+PRODUCT_PACKAGES = (
+    "domain",
+    "integrations",
+    "hub",
+    "tokens",
+    "sync",
+    "bridge_api",
+    "reports",
+    "embeds",
+)
 
 
 def test_a_configured_deployment_never_imports_the_fakes():

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "tokens",
     "sync",
     "reports",
+    "embeds",
 ]
 
 MIDDLEWARE = [
@@ -127,6 +128,7 @@ from config.settings.baserow import *  # noqa: E402,F403
 from config.settings.cache import *  # noqa: E402,F403
 from config.settings.celery import *  # noqa: E402,F403
 from config.settings.email import *  # noqa: E402,F403
+from config.settings.embeds import *  # noqa: E402,F403
 from config.settings.logging import *  # noqa: E402,F403
 from config.settings.operations import *  # noqa: E402,F403
 from config.settings.retention import *  # noqa: E402,F403

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from domain.entities import CANCELLED, Attribution
@@ -13,6 +14,7 @@ from hub.representations import (
     AttributionRepr,
     BlocRepr,
     FormationRepr,
+    Hours,
     HoursRepr,
     ModuleRepr,
     attribution_repr,
@@ -21,6 +23,7 @@ from hub.representations import (
     formation_repr,
     hours_repr,
     module_repr,
+    num,
 )
 from hub.selectors.common import by_link, list_page
 
@@ -146,3 +149,31 @@ def module_retrieve(*, module_id: int) -> ModuleDetail:
 def attribution_retrieve(*, attribution_id: int) -> AttributionRepr:
     """1 request."""
     return attribution_repr(Repository().get("attribution", attribution_id))
+
+
+@dataclass(frozen=True)
+class ModulesAAttribuer:
+    """A formation's modules still to assign (hours attributed to nobody), blocs in order."""
+
+    formation: FormationRepr
+    modules: list[ModuleRepr]
+    heures_a_attribuer: Hours
+
+
+def formation_modules_a_attribuer(*, formation_id: int) -> ModulesAAttribuer:
+    """From `formation_retrieve`: 4 requests on a miss, 0 on a cache hit."""
+    detail = formation_retrieve(formation_id=formation_id)
+    modules = [m for bloc in detail.blocs for m in bloc.modules if is_a_attribuer(m)]
+    formation = FormationRepr(**{f: getattr(detail, f) for f in FormationRepr.__dataclass_fields__})
+    return ModulesAAttribuer(
+        formation=formation,
+        modules=modules,
+        heures_a_attribuer=num(
+            sum((Decimal(str(m.heures_restantes)) for m in modules), Decimal(0))
+        ),
+    )
+
+
+def is_a_attribuer(module: ModuleRepr) -> bool:
+    """A module still to assign: some of its hours are attributed to nobody."""
+    return module.heures_restantes > 0

@@ -7,7 +7,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
+
 from domain.entities import CANCELLED, Attribution, Intervention, Personne
+from domain.errors import NotFound
 from domain.rollups import personne_capacity
 from hub.cache import cached
 from hub.queries import ListQuery, ListSpec, Page, page_of
@@ -26,7 +29,7 @@ from hub.representations import (
     projet_repr,
 )
 from hub.selectors.common import by_link, equal_option, list_page
-from integrations.baserow.client import Condition
+from integrations.baserow.client import Condition, Filters
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,10 @@ class PersonneDashboard:
     interventions_recentes: list[InterventionRepr]
     projets_en_cours: list[ProjetEnCours]
 
+
+# How long a slug's row id is remembered (seconds): slugs seldom change, and a changed one is
+# looked up again (the cached personne no longer has it).
+SLUG_TTL = 24 * 3600
 
 PERSONNE_LIST = ListSpec(
     "personne",
@@ -110,6 +117,28 @@ def personne_retrieve(*, personne_id: int) -> PersonneRepr:
         personne_id,
         lambda: personne_load(repo=Repository(), personne_id=personne_id)[0],
     )
+
+
+def personne_retrieve_by_slug(*, slug: str) -> PersonneRepr:
+    """The personne whose `slug` is this one (the `@mention` of a card): 1 request to find it,
+    then `personne_retrieve`; the slug's row id is remembered (a day), so a warm call costs 0."""
+    key = f"personne-slug:{slug}"
+    personne_id = cache.get(key) if slug.isascii() and len(slug) <= 200 else None
+    if isinstance(personne_id, int):
+        found = personne_retrieve(personne_id=personne_id)
+        if found.slug == slug:
+            return found
+    repo = Repository()
+    condition = Condition(repo.field_name("personne", "slug"), "equal", slug)
+    rows, _total = repo.page(
+        "personne", page=1, per_page=2, filters=Filters(conditions=(condition,))
+    )
+    match = next((row for row in rows if row.slug == slug), None)
+    if match is None:
+        raise NotFound("personne", slug)
+    if slug.isascii() and len(slug) <= 200:
+        cache.set(key, match.id, SLUG_TTL)
+    return personne_retrieve(personne_id=match.id)
 
 
 def _personne_sublist(personne_id: int, spec: ListSpec, query: ListQuery, render: Any) -> Page[Any]:

@@ -36,7 +36,7 @@ from hub.representations import (
     attribution_repr,
     num,
 )
-from hub.selectors.formations import FormationDetail, formation_detail_load
+from hub.selectors.formations import FormationDetail, formation_detail_load, is_a_attribuer
 from hub.selectors.personnes import personne_load
 from hub.selectors.projets import ProjetDetail, projet_detail_load
 
@@ -45,11 +45,6 @@ PERIODS_FILLED_MAX = 156
 
 # Attribution statuses that are over: the report lists them after the active ones.
 PAST_ATTRIBUTION_STATUSES = (CANCELLED, "realise")
-
-
-def a_attribuer_module(module: ModuleRepr) -> bool:
-    """A module still to assign: some of its hours are attributed to nobody."""
-    return module.heures_restantes > 0
 
 
 @dataclass(frozen=True)
@@ -207,7 +202,7 @@ def _formation_rapport_load(formation_id: int) -> FormationRapport:
             for m in modules
         ],
         formateurs=formateurs,
-        modules_a_attribuer=[m for m in modules if a_attribuer_module(m)],
+        modules_a_attribuer=[m for m in modules if is_a_attribuer(m)],
         avancement_pct=_percent(detail.heures_realisees_total, detail.heures),
         donnees_lues_le=timezone.now(),
     )

@@ -1,0 +1,159 @@
+"""The HTML cards Docmost pages frame (`embed` nodes, provider `iframe`): a personne, a projet,
+a formation's modules still to assign. 640×260, Docmost's look, light and dark, no script.
+
+A browser loads them without any token: each request must carry a signed URL
+(`embeds.signing`), and every card view declares `signed_url_guard` (the start-up check refuses
+one that does not). Anything else is a small card-shaped HTML message, never JSON: 403 for a
+bad, expired or retired signature, 404 for a row that does not exist, 502 when Baserow fails.
+
+The data comes from the read API's selectors and cache (a warm card costs no Baserow call); the
+card reloads itself every `REFRESH_SECONDS`, and its ETag makes an unchanged one a 304. Only the
+configured Docmost origins may frame it (CSP `frame-ancestors`).
+"""
+
+import hashlib
+import logging
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from csp.constants import NONE, UNSAFE_INLINE
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.template.loader import render_to_string
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.clickjacking import xframe_options_exempt
+
+from embeds.signing import CardSignatureInvalid, card_url_verify
+from hub.errors import ApplicationError, ErrorCode, application_error
+from hub.selectors.formations import formation_modules_a_attribuer
+from hub.selectors.personnes import personne_retrieve_by_slug
+from hub.selectors.projets import projet_retrieve
+
+logger = logging.getLogger("bridge.cards")
+
+REFRESH_SECONDS = 60
+# Rows of the modules card that fit its 260 px.
+MODULES_SHOWN = 6
+
+REFUSALS = {
+    403: "Carte non autorisée",
+    404: "Introuvable",
+    502: "Données indisponibles",
+}
+
+
+def frame_origins() -> list[str]:
+    """The Docmost origins allowed to frame a card: DOCMOST_PUBLIC_URL, else DOCMOST_URL
+    (`https://wiki.example.org/x` → `https://wiki.example.org`)."""
+    origins = []
+    for url in settings.DOCMOST_PUBLIC_URL or [settings.DOCMOST_URL]:
+        parts = urlsplit(url.strip())
+        if parts.scheme in ("http", "https") and parts.netloc:
+            origins.append(f"{parts.scheme}://{parts.netloc}")
+    return origins
+
+
+def _framable(response: HttpResponse) -> HttpResponse:
+    origins = frame_origins()
+    response._csp_replace = {  # type: ignore[attr-defined]
+        "frame-ancestors": origins or [NONE],
+        "style-src": [UNSAFE_INLINE],
+    }
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@method_decorator(xframe_options_exempt, name="dispatch")
+class CardView(View):
+    """Base of the cards: checks the signature, loads, renders, answers 304 when unchanged."""
+
+    signed_url_guard: ClassVar[bool] = True
+    kind: ClassVar[str]
+    http_method_names: ClassVar[list[str]] = ["get", "head"]  # type: ignore[misc]
+
+    def ident(self, request: HttpRequest, **kwargs: Any) -> str:
+        raise NotImplementedError
+
+    def context(self, ident: str) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        ident = self.ident(request, **kwargs)
+        try:
+            card_url_verify(kind=self.kind, ident=ident, token=request.GET.get("s"))
+        except CardSignatureInvalid as exc:
+            logger.info("bridge.cards.refused", extra={"kind": self.kind, "reason": str(exc)})
+            return refused(request, 403, str(exc))
+        try:
+            context = self.context(ident)
+        except Exception as exc:
+            error = exc if isinstance(exc, ApplicationError) else application_error(exc)
+            if error is None:
+                raise
+            status = 404 if error.code is ErrorCode.NOT_FOUND else 502
+            return refused(request, status, _refusal_message(status))
+        body = render_to_string(f"embeds/{self.kind}.html", context | {"refresh": REFRESH_SECONDS})
+        etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
+        response: HttpResponse
+        if etag in _etags(request.headers.get("If-None-Match", "")):
+            response = HttpResponseNotModified()
+        else:
+            response = HttpResponse(body, content_type="text/html; charset=utf-8")
+        response["ETag"] = etag
+        return _framable(response)
+
+
+def _etags(header: str) -> set[str]:
+    return {part.strip().removeprefix("W/") for part in header.split(",") if part.strip()}
+
+
+def _refusal_message(status: int) -> str:
+    if status == 404:
+        return "Cette fiche n'existe pas (ou plus) dans Baserow."
+    return "Baserow ne répond pas pour l'instant ; la carte se rechargera d'elle-même."
+
+
+def refused(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    body = render_to_string(
+        "embeds/refused.html",
+        {"title": REFUSALS[status], "message": message, "refresh": REFRESH_SECONDS * 5},
+    )
+    return _framable(HttpResponse(body, status=status, content_type="text/html; charset=utf-8"))
+
+
+class PersonneCardView(CardView):
+    kind = "personne"
+
+    def ident(self, request: HttpRequest, **kwargs: Any) -> str:
+        return str(kwargs["slug"])
+
+    def context(self, ident: str) -> dict[str, Any]:
+        return {"personne": personne_retrieve_by_slug(slug=ident)}
+
+
+class ProjetCardView(CardView):
+    kind = "projet"
+
+    def ident(self, request: HttpRequest, **kwargs: Any) -> str:
+        return str(kwargs["pk"])
+
+    def context(self, ident: str) -> dict[str, Any]:
+        return {"projet": projet_retrieve(projet_id=int(ident))}
+
+
+class ModulesAAttribuerCardView(CardView):
+    kind = "modules-a-attribuer"
+
+    def ident(self, request: HttpRequest, **kwargs: Any) -> str:
+        return request.GET.get("formation", "")
+
+    def context(self, ident: str) -> dict[str, Any]:
+        if not (ident.isascii() and ident.isdigit() and len(ident) <= 12):
+            raise ApplicationError(ErrorCode.NOT_FOUND, "formation must be a row id")
+        data = formation_modules_a_attribuer(formation_id=int(ident))
+        return {
+            "data": data,
+            "shown": data.modules[:MODULES_SHOWN],
+            "hidden": max(0, len(data.modules) - MODULES_SHOWN),
+        }
