@@ -3,6 +3,7 @@
 from django.urls import path
 
 from bridge_api.views import docmost as d
+from bridge_api.views import embeds as e
 from bridge_api.views import read as v
 from bridge_api.views import reports as r
 from bridge_api.views import sync as s
@@ -38,6 +39,12 @@ urlpatterns = [
     path("rapports/formation/<int:pk>", r.RapportFormationApi.as_view()),
     path("rapports/personne/<int:pk>", r.RapportPersonneApi.as_view()),
     path("rapports/projet/<int:pk>", r.RapportProjetApi.as_view()),
+    path("embeds/personne/<str:slug>", e.EmbedPersonneApi.as_view()),
+    path("embeds/personne/<str:slug>/card-url", e.EmbedPersonneCardUrlApi.as_view()),
+    path("embeds/projet/<int:pk>", e.EmbedProjetApi.as_view()),
+    path("embeds/projet/<int:pk>/card-url", e.EmbedProjetCardUrlApi.as_view()),
+    path("embeds/modules-a-attribuer", e.EmbedModulesAAttribuerApi.as_view()),
+    path("embeds/modules-a-attribuer/card-url", e.EmbedModulesAAttribuerCardUrlApi.as_view()),
     path("docmost/pages", d.DocmostPageCreateApi.as_view()),
     path("docmost/pages/<str:page_id>", d.DocmostPageUpdateApi.as_view()),
     path("docmost/collections", d.DocmostCollectionCreateApi.as_view()),

@@ -14,16 +14,15 @@ configured Docmost origins may frame it (CSP `frame-ancestors`).
 import hashlib
 import logging
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
 
 from csp.constants import NONE, UNSAFE_INLINE
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.clickjacking import xframe_options_exempt
 
+from embeds.origins import docmost_origins
 from embeds.signing import CardSignatureInvalid, card_url_verify
 from hub.errors import ApplicationError, ErrorCode, application_error
 from hub.selectors.formations import formation_modules_a_attribuer
@@ -43,19 +42,8 @@ REFUSALS = {
 }
 
 
-def frame_origins() -> list[str]:
-    """The Docmost origins allowed to frame a card: DOCMOST_PUBLIC_URL, else DOCMOST_URL
-    (`https://wiki.example.org/x` → `https://wiki.example.org`)."""
-    origins = []
-    for url in settings.DOCMOST_PUBLIC_URL or [settings.DOCMOST_URL]:
-        parts = urlsplit(url.strip())
-        if parts.scheme in ("http", "https") and parts.netloc:
-            origins.append(f"{parts.scheme}://{parts.netloc}")
-    return origins
-
-
 def _framable(response: HttpResponse) -> HttpResponse:
-    origins = frame_origins()
+    origins = docmost_origins()
     response._csp_replace = {  # type: ignore[attr-defined]
         "frame-ancestors": origins or [NONE],
         "style-src": [UNSAFE_INLINE],

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "corsheaders",
     "hub",
     "bridge_api",
     "tokens",
@@ -45,6 +46,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy: strict for the JSON API, 'self' + nonces for the HTML pages.
     "bridge_api.csp.BridgeCSPMiddleware",
+    # CORS for the embeds API, from the Docmost origins only (embeds/origins.py).
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

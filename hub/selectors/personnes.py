@@ -50,6 +50,8 @@ class PersonneDashboard:
 # How long a slug's row id is remembered (seconds): slugs seldom change, and a changed one is
 # looked up again (the cached personne no longer has it).
 SLUG_TTL = 24 * 3600
+# No slug is longer: a longer one is not looked up in Baserow.
+SLUG_MAX_LENGTH = 200
 
 PERSONNE_LIST = ListSpec(
     "personne",
@@ -122,8 +124,10 @@ def personne_retrieve(*, personne_id: int) -> PersonneRepr:
 def personne_retrieve_by_slug(*, slug: str) -> PersonneRepr:
     """The personne whose `slug` is this one (the `@mention` of a card): 1 request to find it,
     then `personne_retrieve`; the slug's row id is remembered (a day), so a warm call costs 0."""
+    if not slug or len(slug) > SLUG_MAX_LENGTH:
+        raise NotFound("personne", slug[:SLUG_MAX_LENGTH])
     key = f"personne-slug:{slug}"
-    personne_id = cache.get(key) if slug.isascii() and len(slug) <= 200 else None
+    personne_id = cache.get(key) if slug.isascii() else None
     if isinstance(personne_id, int):
         found = personne_retrieve(personne_id=personne_id)
         if found.slug == slug:
@@ -136,7 +140,7 @@ def personne_retrieve_by_slug(*, slug: str) -> PersonneRepr:
     match = next((row for row in rows if row.slug == slug), None)
     if match is None:
         raise NotFound("personne", slug)
-    if slug.isascii() and len(slug) <= 200:
+    if slug.isascii():
         cache.set(key, match.id, SLUG_TTL)
     return personne_retrieve(personne_id=match.id)
 

@@ -143,3 +143,19 @@ def test_every_card_route_is_guarded():
 @pytest.mark.urls("tests.embeds.urls_unguarded")
 def test_a_card_route_without_a_signed_url_guard_fails_the_startup_check():
     assert undeclared_views() == ["cards/unguarded/<int:pk> (UnguardedCard: no signed-URL guard)"]
+
+
+def test_a_warm_personne_card_costs_no_baserow_call(client, reader, fake):
+    slug = reader.get("/api/v1/personnes/1").json()["data"]["slug"]
+    signed = path_of("personne", slug)
+    assert client.get(signed).status_code == 200
+    fake.calls.clear()
+    assert client.get(signed).status_code == 200
+    assert fake.count(path_prefix=ROWS) == 0
+
+
+def test_an_absurd_slug_is_a_404_without_asking_baserow(client, fake):
+    fake.calls.clear()
+    response = client.get(path_of("personne", "x" * 5000))
+    assert response.status_code == 404
+    assert fake.count(path_prefix=ROWS) == 0
