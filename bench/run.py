@@ -21,6 +21,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psycopg
 
@@ -177,12 +178,15 @@ def main() -> None:
     name = f"bench-{int(time.time())}"
     token = manage(env, "tokens", "create", "--name", name, "--scopes", "read:* admin:*")
     auth = {"Authorization": f"Bearer {token}"}
+    card_url = urlsplit(manage(env, "card_url", "projet", "1"))
+    card = f"{card_url.path}?{card_url.query}"  # a signed card URL: no token
 
     warm: Scenarios = {
         "floor: bare DRF view": ("/api/_bench/floor", {}),
         "GET /api/v1/tokens/me": ("/api/v1/tokens/me", auth),
         "GET personne (warm)": ("/api/v1/personnes/1", auth),
         "GET personnes, page of 200": ("/api/v1/personnes?per_page=200", auth),
+        "GET projet card (warm)": (card, {}),
         "POST webhook (inbox write)": ("/api/webhooks/baserow/projet-changed/", {}),
     }
     cold: Scenarios = {"GET personne (cold)": ("/api/v1/personnes/1", auth)}
