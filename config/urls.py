@@ -6,10 +6,12 @@ from django.urls import include, path, re_path
 
 from bridge_api import urls as api_urls
 from bridge_api.views import ops
+from embeds import urls as embeds_urls
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("cards/", include("embeds.urls")),
+    path("cards/", include(embeds_urls.card_urlpatterns)),
+    path("pages/", include(embeds_urls.page_urlpatterns)),
     path("api/health", ops.HealthApi.as_view(), name="health"),
     path("api/ready", ops.ReadyApi.as_view(), name="ready"),
     path("api/metrics", ops.MetricsApi.as_view(), name="metrics"),

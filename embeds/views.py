@@ -23,11 +23,12 @@ from django.views import View
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from embeds.origins import docmost_origins
-from embeds.signing import CardSignatureInvalid, card_url_verify
+from embeds.signing import CardSignatureInvalid, card_url_sign, card_url_verify
 from hub.errors import ApplicationError, ErrorCode, application_error
-from hub.selectors.formations import formation_modules_a_attribuer
+from hub.selectors.formations import formation_modules_a_attribuer, is_a_attribuer
 from hub.selectors.personnes import personne_retrieve_by_slug
 from hub.selectors.projets import projet_retrieve
+from hub.selectors.rapports import formation_rapport, personne_rapport, projet_rapport
 
 logger = logging.getLogger("bridge.cards")
 
@@ -66,13 +67,26 @@ class CardView(View):
     def context(self, ident: str) -> dict[str, Any]:
         raise NotImplementedError
 
+    def allowed_without_signature(self, request: HttpRequest) -> bool:
+        return False
+
+    def page_url(self, kind: str, ident: int) -> str:
+        """The full page's URL, signed to expire with the card's own (the card links to it)."""
+        if self.expires_at is None:
+            return card_url_sign(kind=kind, ident=ident, expires_in=0).url
+        return card_url_sign(kind=kind, ident=ident, expires_at=self.expires_at).url
+
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         ident = self.ident(request, **kwargs)
-        try:
-            card_url_verify(kind=self.kind, ident=ident, token=request.GET.get("s"))
-        except CardSignatureInvalid as exc:
-            logger.info("bridge.cards.refused", extra={"kind": self.kind, "reason": str(exc)})
-            return refused(request, 403, str(exc))
+        self.expires_at: int | None = None
+        if not self.allowed_without_signature(request):
+            try:
+                self.expires_at = card_url_verify(
+                    kind=self.kind, ident=ident, token=request.GET.get("s")
+                )
+            except CardSignatureInvalid as exc:
+                logger.info("bridge.cards.refused", extra={"kind": self.kind, "reason": str(exc)})
+                return refused(request, 403, str(exc))
         try:
             context = self.context(ident)
         except Exception as exc:
@@ -81,7 +95,8 @@ class CardView(View):
                 raise
             status = 404 if error.code is ErrorCode.NOT_FOUND else 502
             return refused(request, status, _refusal_message(status))
-        body = render_to_string(f"embeds/{self.kind}.html", context | {"refresh": REFRESH_SECONDS})
+        context.setdefault("refresh", REFRESH_SECONDS)
+        body = render_to_string(f"embeds/{self.kind}.html", context)
         etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
         response: HttpResponse
         if etag in _etags(request.headers.get("If-None-Match", "")):
@@ -117,7 +132,8 @@ class PersonneCardView(CardView):
         return str(kwargs["slug"])
 
     def context(self, ident: str) -> dict[str, Any]:
-        return {"personne": personne_retrieve_by_slug(slug=ident)}
+        personne = personne_retrieve_by_slug(slug=ident)
+        return {"personne": personne, "page": self.page_url("page-personne", personne.personne_id)}
 
 
 class ProjetCardView(CardView):
@@ -127,7 +143,8 @@ class ProjetCardView(CardView):
         return str(kwargs["pk"])
 
     def context(self, ident: str) -> dict[str, Any]:
-        return {"projet": projet_retrieve(projet_id=int(ident))}
+        projet = projet_retrieve(projet_id=int(ident))
+        return {"projet": projet, "page": self.page_url("page-projet", projet.projet_id)}
 
 
 class ModulesAAttribuerCardView(CardView):
@@ -144,4 +161,46 @@ class ModulesAAttribuerCardView(CardView):
             "data": data,
             "shown": data.modules[:MODULES_SHOWN],
             "hidden": max(0, len(data.modules) - MODULES_SHOWN),
+            "page": self.page_url("page-formation", data.formation.formation_id),
         }
+
+
+class PageView(CardView):
+    """A full page in Docmost's look (linked from the cards): the report's data, without the
+    charts. A signed URL, or the session of a staff user (the admin's)."""
+
+    def ident(self, request: HttpRequest, **kwargs: Any) -> str:
+        return str(kwargs["pk"])
+
+    def allowed_without_signature(self, request: HttpRequest) -> bool:
+        user = getattr(request, "user", None)
+        return bool(user is not None and user.is_authenticated and user.is_staff)
+
+
+class PersonnePageView(PageView):
+    kind = "page-personne"
+
+    def context(self, ident: str) -> dict[str, Any]:
+        data = personne_rapport(personne_id=int(ident))
+        return {"data": data, "personne": data.personne, "refresh": None}
+
+
+class ProjetPageView(PageView):
+    kind = "page-projet"
+
+    def context(self, ident: str) -> dict[str, Any]:
+        data = projet_rapport(projet_id=int(ident))
+        return {"data": data, "projet": data.projet, "refresh": None}
+
+
+class FormationPageView(PageView):
+    kind = "page-formation"
+
+    def context(self, ident: str) -> dict[str, Any]:
+        data = formation_rapport(formation_id=int(ident))
+        formateurs = {m.module_id: m.formateurs for m in data.formateurs_par_module}
+        blocs = [
+            (bloc, [(m, formateurs.get(m.module_id, []), is_a_attribuer(m)) for m in bloc.modules])
+            for bloc in data.formation.blocs
+        ]
+        return {"data": data, "formation": data.formation, "blocs": blocs, "refresh": None}

@@ -121,3 +121,16 @@ def test_the_command_prints_a_url_that_verifies(keys, capsys):
 def test_the_command_says_what_is_wrong(keys, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("card_url", *args)
+
+
+def test_the_same_card_always_gets_the_same_url(keys):
+    """A card links to its page: a URL that changed on every render would change its ETag."""
+    assert card_url_sign(kind="projet", ident=12).url == card_url_sign(kind="projet", ident=12).url
+
+
+def test_page_urls_are_signed_per_page(keys):
+    page = card_url_sign(kind="page-projet", ident=12)
+    assert urlsplit(page.url).path == "/pages/projet/12"
+    card_url_verify(kind="page-projet", ident="12", token=token_of(page.url))
+    with pytest.raises(CardSignatureInvalid):
+        card_url_verify(kind="projet", ident="12", token=token_of(page.url))

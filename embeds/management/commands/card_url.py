@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from embeds.signing import CARD_KINDS, card_url_sign
+from embeds.signing import KINDS, card_url_sign
 
 DURATION = re.compile(r"^(\d{1,6})([smhdw])$")
 SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -26,7 +26,7 @@ class Command(BaseCommand):
     help = "Print the signed URL of a card (personne by slug, projet or formation by id)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=CARD_KINDS)
+        parser.add_argument("kind", choices=KINDS)
         parser.add_argument("ident", help="personne: its slug; projet, modules-a-attribuer: an id")
         parser.add_argument(
             "--expires", help="e.g. 30d, 12h (default CARD_URL_DEFAULT_TTL; 0: never)"
