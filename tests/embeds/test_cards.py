@@ -1,11 +1,9 @@
 """The HTML cards: the API's numbers, signed URLs only, card-shaped refusals, framing, ETag."""
 
-from urllib.parse import urlsplit
-
 import pytest
 
 from bridge_api.startup import undeclared_views
-from embeds.signing import card_url_sign
+from tests.embeds.conftest import path_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_baserow")]
 
@@ -15,16 +13,6 @@ ROWS = "/api/database/rows/"
 @pytest.fixture(autouse=True)
 def docmost_origin(settings):
     settings.DOCMOST_PUBLIC_URL = ["https://wiki.example.org/", "https://docs.example.org"]
-
-
-def path_of(kind: str, ident) -> str:
-    parts = urlsplit(card_url_sign(kind=kind, ident=ident).url)
-    return f"{parts.path}?{parts.query}"
-
-
-@pytest.fixture
-def reader(client_for):
-    return client_for("read:*")
 
 
 def test_the_projet_card_shows_the_api_numbers(client, reader):

@@ -18,11 +18,6 @@ def docmost_origin(settings):
     settings.BRIDGE_PUBLIC_URL = "https://bridge.example.org"
 
 
-@pytest.fixture
-def reader(client_for):
-    return client_for("read:*")
-
-
 def test_a_personne_by_slug_is_the_personne_of_the_read_api(reader):
     personne = reader.get("/api/v1/personnes/1").json()["data"]
     response = reader.get(f"{EMBEDS}/personne/{personne['slug']}")

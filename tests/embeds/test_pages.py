@@ -9,18 +9,9 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from embeds.signing import card_url_sign, card_url_verify
+from tests.embeds.conftest import path_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_baserow")]
-
-
-def path_of(kind: str, ident) -> str:
-    parts = urlsplit(card_url_sign(kind=kind, ident=ident).url)
-    return f"{parts.path}?{parts.query}"
-
-
-@pytest.fixture
-def reader(client_for):
-    return client_for("read:*")
 
 
 @pytest.mark.parametrize(
