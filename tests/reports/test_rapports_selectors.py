@@ -289,3 +289,18 @@ def test_periods_at_the_edges_of_the_calendar(rows):
     assert weeks[0] == date(9999, 11, 15)
     assert weeks[-1] == date(9999, 12, 27)
     assert len(weeks) == 7
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (1234.5, "1\u202f234,5\u00a0h"),
+        (70, "70\u00a0h"),
+        (-12.25, "-12,25\u00a0h"),
+        (0, "0\u00a0h"),
+    ],
+)
+def test_hours_read_the_french_way(value, text):
+    from reports.formatting import heures
+
+    assert heures(value) == text
