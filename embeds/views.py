@@ -11,7 +11,6 @@ card reloads itself every `REFRESH_SECONDS`, and its ETag makes an unchanged one
 configured Docmost origins may frame it (CSP `frame-ancestors`).
 """
 
-import hashlib
 import logging
 from typing import Any, ClassVar
 
@@ -25,6 +24,8 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from embeds.origins import docmost_origins
 from embeds.signing import CardSignatureInvalid, card_url_sign, card_url_verify
 from hub.errors import ApplicationError, ErrorCode, application_error
+from hub.etags import etag_matches, etag_of
+from hub.queries import ascii_int
 from hub.selectors.formations import formation_modules_a_attribuer, is_a_attribuer
 from hub.selectors.personnes import personne_retrieve_by_slug
 from hub.selectors.projets import projet_retrieve
@@ -97,18 +98,14 @@ class CardView(View):
             return refused(request, status, _refusal_message(status))
         context.setdefault("refresh", REFRESH_SECONDS)
         body = render_to_string(f"embeds/{self.kind}.html", context)
-        etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
+        etag = etag_of(body)
         response: HttpResponse
-        if etag in _etags(request.headers.get("If-None-Match", "")):
+        if etag_matches(request.headers.get("If-None-Match"), etag):
             response = HttpResponseNotModified()
         else:
             response = HttpResponse(body, content_type="text/html; charset=utf-8")
         response["ETag"] = etag
         return _framable(response)
-
-
-def _etags(header: str) -> set[str]:
-    return {part.strip().removeprefix("W/") for part in header.split(",") if part.strip()}
 
 
 def _refusal_message(status: int) -> str:
@@ -154,9 +151,10 @@ class ModulesAAttribuerCardView(CardView):
         return request.GET.get("formation", "")
 
     def context(self, ident: str) -> dict[str, Any]:
-        if not (ident.isascii() and ident.isdigit() and len(ident) <= 12):
+        formation_id = ascii_int(ident)
+        if formation_id is None:
             raise ApplicationError(ErrorCode.NOT_FOUND, "formation must be a row id")
-        data = formation_modules_a_attribuer(formation_id=int(ident))
+        data = formation_modules_a_attribuer(formation_id=formation_id)
         return {
             "data": data,
             "shown": data.modules[:MODULES_SHOWN],

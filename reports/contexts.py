@@ -172,13 +172,11 @@ def projet_context(data: ProjetRapport) -> dict[str, Any]:
         height=min(160 + 34 * (len(shown) + 1), 760),
         colors=(COLORS[0], COLORS[2]),
     )
-    charge = projet.charge_estimee_h
     return {
         "titre": f"Rapport projet — {clip(projet.nom, 120)}",
         "data": data,
         "projet": projet,
         "taches": taches,
-        "avancement_pct": round(projet.heures_realisees * 100 / charge, 1) if charge else None,
         "charge_chart": charge_chart,
         "taches_partial": len(projet.taches) > CHART_GROUPS_MAX,
         "periodes": _periods(

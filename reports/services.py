@@ -26,6 +26,7 @@ from django.utils.text import slugify
 from prometheus_client import Counter, Histogram
 
 from hub.errors import ApplicationError, ErrorCode
+from hub.etags import etag_matches
 from hub.selectors.rapports import formation_rapport, personne_rapport, projet_rapport
 from reports import contexts
 
@@ -138,7 +139,7 @@ def rapport_generer(
         "filename": _filename(kind, row_id, spec.name(data), fmt),
         "media_type": MEDIA_TYPES[fmt],
     }
-    if if_none_match is not None and _etag_matches(if_none_match, etag):
+    if etag_matches(if_none_match, etag):
         REPORTS_RENDERED.labels(kind, fmt, "not-modified").inc()
         return Rapport(**base, content=None, source="not-modified")  # type: ignore[arg-type]
     key = f"rapport:{digest}"
@@ -195,11 +196,6 @@ def template_version() -> str:
 def _stylesheet() -> str:
     """Inlined, so the HTML twin is one standalone file."""
     return (HERE / "static" / "reports" / "rapport.css").read_text()
-
-
-def _etag_matches(header: str, etag: str) -> bool:
-    candidates = {part.strip().removeprefix("W/") for part in header.split(",")}
-    return etag in candidates or "*" in candidates
 
 
 def _filename(kind: RapportKind, row_id: int, name: str, fmt: RapportFormat) -> str:

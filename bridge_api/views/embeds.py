@@ -20,6 +20,7 @@ from bridge_api.serializers.read import PersonneSerializer
 from bridge_api.views.base import detail_response, doc
 from embeds.signing import CardUrl, card_url_sign
 from hub.errors import ApplicationError, ErrorCode
+from hub.queries import ascii_int
 from hub.selectors.formations import formation_modules_a_attribuer
 from hub.selectors.personnes import personne_retrieve_by_slug
 from hub.selectors.projets import projet_retrieve
@@ -50,12 +51,13 @@ def _digits(request: Request, name: str, *, required: bool, maximum: int) -> int
     raw = request.query_params.get(name)
     if raw is None and not required:
         return None
-    if raw is None or not (raw.isascii() and raw.isdigit()) or int(raw) > maximum:
+    value = ascii_int(raw or "")
+    if value is None or value > maximum:
         raise ApplicationError(
             ErrorCode.VALIDATION_ERROR,
             details={name: [f"Send `{name}` as a whole number from 0 to {maximum}."]},
         )
-    return int(raw)
+    return value
 
 
 def _formation_id(request: Request) -> int:

@@ -117,6 +117,7 @@ class HeuresIntervenant:
 @dataclass(frozen=True)
 class ProjetRapport:
     projet: ProjetDetail  # exactly what GET /projets/{id} answers
+    avancement_pct: Hours | None  # heures réalisées / charge estimée; None without a charge
     interventions_par_semaine: list[HeuresPeriode]
     interventions_sans_date: Hours
     personnes: list[HeuresIntervenant]  # by hours, most first
@@ -282,6 +283,7 @@ def _projet_rapport_load(projet_id: int) -> ProjetRapport:
     personnes.sort(key=lambda p: (-p.heures, p.personne.nom_prenom, p.personne.personne_id))
     return ProjetRapport(
         projet=detail,
+        avancement_pct=_percent(detail.heures_realisees, detail.charge_estimee_h),
         interventions_par_semaine=_by_period(valid, _week_start, _next_week),
         interventions_sans_date=num(sum((i.heures for i in valid if i.date is None), Decimal(0))),
         personnes=personnes,

@@ -43,7 +43,10 @@ def test_modules_a_attribuer_are_the_modules_with_free_hours(reader):
     assert data["formation"]["formation_id"] == 1
 
 
-@pytest.mark.parametrize("query", [{}, {"formation": "x"}, {"formation": "²"}, {"formation": "-1"}])
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"formation": "x"}, {"formation": "²"}, {"formation": "-1"}, {"formation": "9" * 5000}],
+)
 def test_a_missing_or_bad_formation_is_a_400(reader, query):
     response = reader.get(f"{EMBEDS}/modules-a-attribuer", query)
     assert response.status_code == 400

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from embeds.signing import KINDS, card_url_sign
+from hub.queries import ascii_int
 
 DURATION = re.compile(r"^(\d{1,6})([smhdw])$")
 SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -34,7 +35,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         kind, ident = options["kind"], options["ident"]
-        if kind != "personne" and not (ident.isascii() and ident.isdigit()):
+        if kind != "personne" and ascii_int(ident) is None:
             raise CommandError(f"{kind}: the id is a Baserow row id (digits), not {ident!r}.")
         expires = options.get("expires")
         card = card_url_sign(
