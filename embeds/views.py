@@ -37,10 +37,14 @@ REFRESH_SECONDS = 60
 # Rows of the modules card that fit its 260 px.
 MODULES_SHOWN = 6
 
+# Each refusal's title, and the message of those whose reason is not a signature's.
 REFUSALS = {
-    403: "Carte non autorisée",
-    404: "Introuvable",
-    502: "Données indisponibles",
+    403: ("Carte non autorisée", ""),
+    404: ("Introuvable", "Cette fiche n'existe pas (ou plus) dans Baserow."),
+    502: (
+        "Données indisponibles",
+        "Baserow ne répond pas pour l'instant ; la carte se rechargera d'elle-même.",
+    ),
 }
 
 
@@ -87,7 +91,7 @@ class CardView(View):
                 )
             except CardSignatureInvalid as exc:
                 logger.info("bridge.cards.refused", extra={"kind": self.kind, "reason": str(exc)})
-                return refused(request, 403, str(exc))
+                return refused(403, str(exc))
         try:
             context = self.context(ident)
         except Exception as exc:
@@ -95,7 +99,7 @@ class CardView(View):
             if error is None:
                 raise
             status = 404 if error.code is ErrorCode.NOT_FOUND else 502
-            return refused(request, status, _refusal_message(status))
+            return refused(status)
         context.setdefault("refresh", REFRESH_SECONDS)
         body = render_to_string(f"embeds/{self.kind}.html", context)
         etag = etag_of(body)
@@ -108,16 +112,12 @@ class CardView(View):
         return _framable(response)
 
 
-def _refusal_message(status: int) -> str:
-    if status == 404:
-        return "Cette fiche n'existe pas (ou plus) dans Baserow."
-    return "Baserow ne répond pas pour l'instant ; la carte se rechargera d'elle-même."
-
-
-def refused(request: HttpRequest, status: int, message: str) -> HttpResponse:
+def refused(status: int, reason: str = "") -> HttpResponse:
+    """A card-shaped refusal (never JSON): 403 with the signature's `reason`, 404, 502."""
+    title, message = REFUSALS[status]
     body = render_to_string(
         "embeds/refused.html",
-        {"title": REFUSALS[status], "message": message, "refresh": REFRESH_SECONDS * 5},
+        {"title": title, "message": reason or message, "refresh": REFRESH_SECONDS * 5},
     )
     return _framable(HttpResponse(body, status=status, content_type="text/html; charset=utf-8"))
 
