@@ -18,7 +18,10 @@ from embeds.signing import card_url_sign
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
-    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="Debian chromium is not installed (.ci/run installs it)",
+    ),
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("demo_baserow"),
 ]

@@ -13,7 +13,7 @@ pytestmark = [
     pytest.mark.usefixtures("demo_baserow"),
     pytest.mark.skipif(
         shutil.which("pdftoppm") is None,
-        reason="pdftoppm (Debian package poppler-utils) is not installed",
+        reason="pdftoppm is not installed (poppler-utils: .ci/run installs it)",
     ),
 ]
 
